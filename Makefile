@@ -1,0 +1,60 @@
+# The Mbodi Handbook's front door. `make help` lists every target.
+# Every target honours SOURCEDIR and BUILDDIR, as Sphinx's own Makefile does:
+#   make html SOURCEDIR=some/tree BUILDDIR=/tmp/out   ->  /tmp/out/html
+
+SOURCEDIR  ?= docs
+BUILDDIR   ?= _build
+CONFDIR    ?= conf
+SPHINXOPTS ?=
+PYTHON     ?= python3
+VENV       ?= .venv
+PORT       ?= 8000
+
+BIN        := $(VENV)/bin
+SPHINX     := $(BIN)/sphinx-build -c $(CONFDIR) -n
+# The environment is (re)built from the lock whenever the lock is newer than it.
+ENV_STAMP  := $(VENV)/.installed-from-lock
+
+.DEFAULT_GOAL := help
+.PHONY: help html livehtml test clean adr rfc lock env
+
+help: ## List every target with what it does
+	@echo "Mbodi Handbook: make <target> [SOURCEDIR=docs] [BUILDDIR=_build]"
+	@echo
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sort | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+env: $(ENV_STAMP) ## Create .venv from requirements.lock (done by every target that needs it)
+
+$(ENV_STAMP): requirements.lock
+	@echo "Creating $(VENV) from requirements.lock"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
+	$(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+
+livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(PORT)
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
+		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+
+test: $(ENV_STAMP) ## Run the test suite (pytest)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N]
+	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title "$$title" \
+		$(if $(supersedes),--supersedes "$$supersedes")
+
+rfc: $(ENV_STAMP) ## New RFC from the template: make rfc title="Use X"
+	@$(BIN)/python scripts/new_record.py rfc --source "$(SOURCEDIR)" --title "$$title"
+
+lock: ## Re-pin every dependency (with hashes) from pyproject.toml into requirements.lock
+	$(PYTHON) -m venv $(BUILDDIR)/lockenv
+	$(BUILDDIR)/lockenv/bin/python -m pip install --quiet uv==0.13.9
+	$(BUILDDIR)/lockenv/bin/uv pip compile pyproject.toml --extra test --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header -o requirements.lock
+
+clean: ## Remove everything built under $(BUILDDIR)
+	rm -rf $(BUILDDIR)

@@ -1,0 +1,61 @@
+"""Sphinx configuration for the Mbodi Handbook.
+
+Run with ``-c conf``: configuration and sources stay apart, and nothing here assumes the source
+tree is ``docs/`` (``make html SOURCEDIR=any/tree`` builds any MyST tree the same way).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(CONF_DIR))  # the handbook's own extension package lives beside this file
+
+project = "Mbodi Handbook"
+author = "Mbodi Engineering"
+copyright = "Mbodi"  # no year: a build must not depend on the day it runs
+root_doc = "index"
+language = "en"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx_copybutton",
+    "handbook",
+]
+
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", ".venv", "**/.*"]
+templates_path = [str(CONF_DIR / "_templates")]
+
+# Every reference must resolve: a broken cross-reference is a warning, and warnings fail the build.
+nitpicky = True
+
+# --- MyST -------------------------------------------------------------------------------------
+myst_enable_extensions = [
+    "attrs_block",
+    "attrs_inline",
+    "colon_fence",
+    "deflist",
+    "fieldlist",
+    "tasklist",
+]
+# GitHub-style anchors for headings down to ###, so [x](page.md#some-heading) resolves.
+myst_heading_anchors = 3
+
+# --- HTML (Furo) ------------------------------------------------------------------------------
+html_theme = "furo"
+html_title = "Mbodi Handbook"
+html_static_path: list[str] = []  # the extension adds its own static folder for HTML builders
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+
+# --- Copy button: copy commands, never prompts or their output --------------------------------
+copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_remove_prompts = True
+copybutton_exclude = ".linenos, .gp, .go"

@@ -1,0 +1,37 @@
+"""The Mbodi Handbook's own Sphinx extension.
+
+Each capability is a subpackage with its own ``setup_<capability>(app)``, in the manner of
+sphinx-design: decision records (``records``) and the handbook's look (``_static``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .records import setup_records
+
+__version__ = "0.1.0"
+
+STATIC = Path(__file__).parent / "_static"
+
+
+def setup(app: Any) -> dict[str, Any]:
+    setup_records(app)
+    app.connect("builder-inited", _add_static)
+    return {
+        "version": __version__,
+        # Bump whenever what the extension keeps in the environment changes shape.
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _add_static(app: Any) -> None:
+    # CSS only for HTML builders, so nothing of it leaks into LaTeX or text output.
+    if app.builder.format != "html":
+        return
+    # A new list, not append(): conf.py's list object may be shared by several builds.
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    app.add_css_file("handbook.css")

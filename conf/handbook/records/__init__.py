@@ -1,0 +1,39 @@
+"""Decision records (ADRs and RFCs): status boxes, generated indexes, validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import model
+from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
+from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
+from .nodes import record_index_placeholder, status_box_placeholder
+from .render import fill_placeholders
+
+
+def setup_records(app: Any) -> None:
+    # Folders (relative to the source tree) whose NNNN-slug.md pages are records.
+    app.add_config_value(
+        "handbook_record_dirs", {"adr": "engineering/adr", "rfc": "engineering/rfcs"}, "env",
+        types=frozenset({dict}))
+    app.add_node(status_box_placeholder)
+    app.add_node(record_index_placeholder)
+    app.add_domain(DecisionRecordsDomain)
+    app.add_directive("adr-status", AdrStatus)
+    app.add_directive("rfc-status", RfcStatus)
+    app.add_directive("adr-index", AdrIndex)
+    app.add_directive("rfc-index", RfcIndex)
+    app.connect("env-get-outdated", pages_to_reread)
+    app.connect("env-check-consistency", check_consistency)
+    app.connect("doctree-resolved", fill_placeholders)
+    app.connect("config-inited", _check_record_dirs)
+
+
+def _check_record_dirs(app: Any, config: Any) -> None:
+    unknown = set(config.handbook_record_dirs) - set(model.KINDS)
+    if unknown:
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(
+            f"handbook_record_dirs has unknown record kinds {sorted(unknown)}; "
+            f"use keys from {sorted(model.KINDS)}")

@@ -1,0 +1,69 @@
+"""``{adr-status}``, ``{rfc-status}``, ``{adr-index}`` and ``{rfc-index}``.
+
+The directives only leave placeholders: they run while their own page is being parsed, before
+its front matter is known to Sphinx and before other records are read (MyST-Parser issue 947).
+``render.py`` fills the placeholders in once the whole decision log is known.
+"""
+
+from __future__ import annotations
+
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from . import model
+from .domain import warn
+from .nodes import record_index_placeholder, status_box_placeholder
+
+
+class StatusBoxDirective(SphinxDirective):
+    """Shows the page's own record: status badge, date, people, supersedes links."""
+
+    kind = ""
+    has_content = False
+
+    def run(self) -> list:
+        node = status_box_placeholder(kind=self.kind)
+        self.set_source_info(node)
+        return [node]
+
+
+class AdrStatus(StatusBoxDirective):
+    kind = "adr"
+
+
+class RfcStatus(StatusBoxDirective):
+    kind = "rfc"
+
+
+class RecordIndexDirective(SphinxDirective):
+    """A table of every record of one kind, optionally only some statuses."""
+
+    kind = ""
+    has_content = False
+    option_spec = {"status": directives.unchanged_required}
+
+    def run(self) -> list:
+        record_kind = model.KINDS[self.kind]
+        statuses = []
+        for word in self.options.get("status", "").replace(",", " ").split():
+            status = word.lower()
+            if status in record_kind.statuses:
+                statuses.append(status)
+            else:
+                warn("status",
+                     f"{{{self.kind}-index}} ':status: {word}' is not an {record_kind.label} status; "
+                     "use one or more of: " + ", ".join(record_kind.statuses),
+                     self.get_location())
+        if "status" in self.options and not statuses:
+            statuses = ["__none__"]  # every filter word was wrong: list nothing rather than everything
+        node = record_index_placeholder(kind=self.kind, statuses=statuses)
+        self.set_source_info(node)
+        return [node]
+
+
+class AdrIndex(RecordIndexDirective):
+    kind = "adr"
+
+
+class RfcIndex(RecordIndexDirective):
+    kind = "rfc"

@@ -1,0 +1,151 @@
+"""Where the decision log lives during a build: one Domain, keyed by docname.
+
+Like ``sphinx.ext.todo``'s domain: data is filled while each page is read (``process_doc``), purged
+when a page changes (``clear_doc``), merged back from parallel readers (``merge_domaindata``), and the
+rules that need every record run once on ``env-check-consistency``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.util import logging
+
+from . import model
+from .nodes import record_index_placeholder, status_box_placeholder
+
+logger = logging.getLogger(__name__)
+
+
+def warn(rule: str, message: str, location: Any) -> None:
+    """Every record warning prints as ``file:line: WARNING: ... [handbook.record-<rule>]``."""
+    logger.warning(message, location=location, type="handbook", subtype=f"record-{rule}")
+
+
+class DecisionRecordsDomain(Domain):
+    name = "records"
+    label = "Decision records"
+    # records: docname -> DecisionRecord fields (plain dict); indexes: docname -> kinds it lists;
+    # boxes: docname -> kinds of status box it shows.
+    initial_data: dict[str, dict[str, Any]] = {"records": {}, "indexes": {}, "boxes": {}}
+
+    @property
+    def records(self) -> dict[str, dict[str, Any]]:
+        return self.data.setdefault("records", {})
+
+    @property
+    def indexes(self) -> dict[str, list[str]]:
+        return self.data.setdefault("indexes", {})
+
+    @property
+    def boxes(self) -> dict[str, list[str]]:
+        return self.data.setdefault("boxes", {})
+
+    def clear_doc(self, docname: str) -> None:
+        for table in (self.records, self.indexes, self.boxes):
+            table.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in ("records", "indexes", "boxes"):
+            for docname, value in otherdata.get(key, {}).items():
+                if docname in docnames:
+                    self.data.setdefault(key, {})[docname] = value
+
+    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+        """Read a page's record (if it is one) and note which boxes and indexes it shows."""
+        boxes = sorted({node["kind"] for node in document.findall(status_box_placeholder)})
+        indexes = sorted({node["kind"] for node in document.findall(record_index_placeholder)})
+        if boxes:
+            self.boxes[docname] = boxes
+        if indexes:
+            self.indexes[docname] = indexes
+
+        kind = model.record_kind_for(docname, env.config.handbook_record_dirs)
+        source = env.doc2path(docname)
+        front_matter = model.read_front_matter(_read_text(source))
+        if kind is None or not model.looks_like_record(docname, front_matter):
+            for node in document.findall(status_box_placeholder):
+                warn("directive",
+                     f"{{{node['kind']}-status}} is only for {model.KINDS[node['kind']].label}s, which live in "
+                     f"'{env.config.handbook_record_dirs[node['kind']]}/NNNN-slug.md' with a status in front "
+                     "matter; move the page or remove the directive", node)
+            return
+
+        title, title_line = _first_heading(document)
+        record, problems = model.build_record(kind, docname, title, title_line, front_matter)
+        for problem in problems:
+            warn(problem.rule, problem.message, (docname, problem.line))
+        if kind.name not in boxes:
+            warn("directive",
+                 f"this {kind.label} has no status box; add a '```{{{kind.name}-status}}```' block under its title",
+                 (docname, title_line))
+        for node in document.findall(status_box_placeholder):
+            if node["kind"] != kind.name:
+                warn("directive",
+                     f"{{{node['kind']}-status}} used on an {kind.label}; use {{{kind.name}-status}}", node)
+        self.records[docname] = dataclasses.asdict(record)
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # no roles of our own
+        return []
+
+    # Read-only views for the writers of boxes and indexes.
+
+    def all_records(self, kind: str | None = None) -> list[model.DecisionRecord]:
+        found = [model.DecisionRecord(**fields) for fields in self.records.values()]
+        return [record for record in found if kind is None or record.kind == kind]
+
+    def find(self, kind: str, number: int) -> model.DecisionRecord | None:
+        matches = [r for r in self.all_records(kind) if r.number == number]
+        return min(matches, key=lambda r: r.docname) if matches else None
+
+    def get_record(self, docname: str) -> model.DecisionRecord | None:
+        fields = self.records.get(docname)
+        return model.DecisionRecord(**fields) if fields else None
+
+
+def _read_text(path: Path | str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""  # Sphinx itself reports an unreadable source
+
+
+def _first_heading(document: nodes.document) -> tuple[str, int]:
+    section = next(iter(document.findall(nodes.section)), None)
+    if section is None or not section.children or not isinstance(section[0], nodes.title):
+        return "", 1
+    title = section[0]
+    return title.astext().strip(), title.line or section.line or 1
+
+
+def check_consistency(app: Any, env: Any) -> None:
+    """Cross-record rules, once per build, after every page has been read (and merged)."""
+    domain: DecisionRecordsDomain = env.domains["records"]
+    for problem in model.check_log(domain.all_records()):
+        warn(problem.rule, problem.message, (problem.docname, problem.line))
+
+
+def pages_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str],
+                    removed: Set[str]) -> Iterable[str]:
+    """Keep indexes and related status boxes from going stale on an incremental build.
+
+    A page that shows an index, or a box naming another record's title, depends on other pages.
+    When any page in a records folder is added, changed or removed, re-read the pages that show
+    indexes and the records of that kind (they are few, and re-reading is cheap next to a stale log).
+    """
+    domain: DecisionRecordsDomain = env.domains["records"]
+    record_dirs = env.config.handbook_record_dirs
+    touched_kinds = {
+        kind.name for docname in (added | changed | removed)
+        if (kind := model.record_kind_for(docname, record_dirs)) is not None
+    }
+    if not touched_kinds:
+        return []
+    outdated = {docname for docname, kinds in domain.indexes.items() if touched_kinds & set(kinds)}
+    outdated |= {docname for docname, fields in domain.records.items() if fields["kind"] in touched_kinds}
+    return sorted(outdated - removed)

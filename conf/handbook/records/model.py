@@ -1,0 +1,433 @@
+"""Decision records as plain data: what an ADR or RFC is, and how its front matter is read.
+
+Nothing here imports Sphinx, so the rules can be unit-tested (and fuzzed) on their own; the
+Sphinx glue lives in ``domain.py`` and ``directives.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+# One record family per kind: where its files live, what it calls its people, its statuses.
+# Ordered as a record moves through its life, so the order also sorts the status legend.
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordKind:
+    name: str  # "adr"
+    label: str  # "ADR", as in "ADR-0004"
+    noun: str  # "decision record", for messages
+    people_field: str  # "deciders" or "authors"
+    statuses: tuple[str, ...]
+    initial_status: str
+    retired: frozenset[str]  # statuses that get the warning-style box
+    optional_fields: frozenset[str]
+
+    @property
+    def required_fields(self) -> tuple[str, ...]:
+        return ("status", "date", self.people_field)
+
+    @property
+    def known_fields(self) -> frozenset[str]:
+        return frozenset(self.required_fields) | self.optional_fields | GENERAL_FIELDS
+
+    def record_id(self, number: int) -> str:
+        return f"{self.label}-{number:04d}"
+
+
+# Front matter that any handbook page may carry; a record does not warn about these.
+GENERAL_FIELDS = frozenset(
+    {"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions",
+     "owner", "last-reviewed", "review-every", "redirect-from"}
+)
+
+ADR = RecordKind(
+    name="adr",
+    label="ADR",
+    noun="decision record",
+    people_field="deciders",
+    statuses=("proposed", "accepted", "rejected", "deprecated", "superseded"),
+    initial_status="proposed",
+    retired=frozenset({"rejected", "deprecated", "superseded"}),
+    optional_fields=frozenset({"supersedes", "superseded-by", "tags"}),
+)
+
+RFC = RecordKind(
+    name="rfc",
+    label="RFC",
+    noun="request for comments",
+    people_field="authors",
+    statuses=("draft", "review", "accepted", "rejected", "withdrawn", "implemented"),
+    initial_status="draft",
+    retired=frozenset({"rejected", "withdrawn"}),
+    # RFCs are answered, not replaced: a later RFC links an earlier one in its text.
+    optional_fields=frozenset({"tags", "discussion"}),
+)
+
+KINDS = {kind.name: kind for kind in (ADR, RFC)}
+
+# "0004-queue-jobs-in-postgresql": four digits, a hyphen, a lower-case slug.
+FILENAME_RE = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+# A title that names its own record: "ADR-0004: ...", "RFC 12 - ...".
+TITLE_ID_RE = re.compile(r"^\s*(?P<label>ADR|RFC)[-\s]?(?P<number>\d+)\b", re.IGNORECASE)
+
+
+@dataclasses.dataclass
+class Problem:
+    """One thing wrong with a record, located at a line of its source file."""
+
+    rule: str  # the warning subtype without its prefix: "status", "date", ...
+    line: int
+    message: str
+
+
+@dataclasses.dataclass
+class FrontMatter:
+    """Front matter as written: scalar values are strings, sequences lists of strings."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]  # field -> 1-based line in the source file
+    first_line: int  # the opening "---"; where to point when a field is missing
+    problems: list[Problem]
+
+
+def read_front_matter(text: str) -> FrontMatter:
+    """Return a page's YAML front matter with the source line of every field.
+
+    Values stay as the writer typed them (YAML's own typing would turn ``2026-02-30`` into a
+    crash and ``no`` into False); the record rules below interpret them. Duplicate keys,
+    YAML syntax errors and front matter that is not a mapping become problems, never exceptions.
+    """
+    empty = FrontMatter({}, {}, 1, [])
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return empty
+    for end, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            break
+    else:
+        empty.problems.append(Problem("front-matter", 1, "front matter opened with '---' is never closed; end it with a line '---'"))
+        return empty
+    block = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(block, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        empty.problems.append(Problem("front-matter", line, f"front matter is not valid YAML ({reason}); fix the syntax"))
+        return empty
+    except RecursionError:
+        empty.problems.append(Problem("front-matter", 1, "front matter is nested too deeply to read"))
+        return empty
+    if node is None:
+        return empty
+    if not isinstance(node, yaml.MappingNode):
+        return FrontMatter({}, {}, 1, [Problem("front-matter", 2, "front matter must be a mapping of 'field: value' lines")])
+    values: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    problems: list[Problem] = []
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem("front-matter", line, "front matter keys must be plain words"))
+            continue
+        key = key_node.value
+        if key in values:
+            problems.append(Problem("front-matter", line, f"field '{key}' is given twice (first on line {where[key]}); keep one"))
+            continue
+        values[key] = _plain(value_node)
+        where[key] = line
+    return FrontMatter(values, where, 1, problems)
+
+
+def _plain(node: yaml.Node, depth: int = 0) -> Any:
+    """A YAML node as strings and lists of strings; mappings become dicts (records reject them)."""
+    if depth > 20:
+        return {}
+    if isinstance(node, yaml.ScalarNode):
+        # An explicit null (``~``, ``null`` or nothing at all) is an empty value.
+        if node.tag == "tag:yaml.org,2002:null":
+            return ""
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, depth + 1) for item in node.value]
+    return {"__mapping__": True}
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_number(value: Any) -> int | None:
+    """``9``, ``0009``, ``ADR-0009`` or ``adr 9`` all name record 9."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*(?:(?:ADR|RFC)[-\s]?)?0*(\d{1,6})\s*", value, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def record_kind_for(docname: str, record_dirs: dict[str, str]) -> RecordKind | None:
+    """The kind of record a document would be, judged by the folder it lives in."""
+    folder, _, _ = docname.rpartition("/")
+    for kind_name, record_dir in record_dirs.items():
+        if folder == record_dir.strip("/"):
+            return KINDS[kind_name]
+    return None
+
+
+def looks_like_record(docname: str, front_matter: FrontMatter) -> bool:
+    """Pages in a records folder are records when numbered or carrying a status.
+
+    The folder also holds plain pages (its index, the RFC process); those have neither.
+    """
+    basename = docname.rpartition("/")[2]
+    return basename[:1].isdigit() or "status" in front_matter.values
+
+
+@dataclasses.dataclass
+class DecisionRecord:
+    """A record as the index and status boxes need it: plain values only, so it pickles."""
+
+    kind: str
+    number: int | None
+    docname: str
+    title: str
+    status: str | None
+    date: str | None
+    people: list[str]
+    supersedes: list[int]
+    superseded_by: int | None
+    tags: list[str]
+    discussion: str | None
+    lines: dict[str, int]
+
+    @property
+    def record_id(self) -> str:
+        return KINDS[self.kind].record_id(self.number) if self.number is not None else self.docname
+
+    @property
+    def link_text(self) -> str:
+        """``ADR-0009: Title``, without doubling an id the title already carries."""
+        if self.number is not None and TITLE_ID_RE.match(self.title):
+            return self.title
+        return f"{self.record_id}: {self.title}" if self.title else self.record_id
+
+    @property
+    def short_title(self) -> str:
+        """The title without a leading ``ADR-0009:``, for tables that show the id beside it."""
+        match = TITLE_ID_RE.match(self.title)
+        rest = self.title[match.end():].lstrip(" :-\u2013\u2014") if match else self.title
+        return rest or self.title
+
+    def line_of(self, field: str) -> int:
+        return self.lines.get(field, self.lines.get("__title__", 1))
+
+
+def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
+                 front_matter: FrontMatter) -> tuple[DecisionRecord, list[Problem]]:
+    """Check one record's own front matter and return what can be known of it.
+
+    Cross-record rules (numbers taken twice, supersedes both ways) need every record and are in
+    ``check_log``.
+    """
+    values, lines = front_matter.values, dict(front_matter.lines)
+    lines["__title__"] = title_line
+    problems = list(front_matter.problems)
+    first = front_matter.first_line
+
+    def text_field(field: str) -> str | None:
+        value = values.get(field)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            problems.append(Problem("field", lines[field], f"'{field}' must be a single value, not a list or mapping"))
+            return None
+        return value.strip()
+
+    def list_field(field: str) -> list[str]:
+        value = values.get(field)
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [value.strip()]  # "deciders: platform-lead" means a list of one
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return [item.strip() for item in value if item.strip()]
+        problems.append(Problem("field", lines[field], f"'{field}' must be a list such as [a, b]"))
+        return []
+
+    basename = docname.rpartition("/")[2]
+    match = FILENAME_RE.match(basename)
+    number = int(match.group("number")) if match else None
+    if not match:
+        problems.append(Problem(
+            "filename", 1,
+            f"file name '{basename}.md' does not match NNNN-slug.md; rename it, e.g. "
+            f"'{_suggest_filename(basename)}.md'"))
+
+    if not title:
+        problems.append(Problem("title", first, f"the {kind.noun} has no title; add a first heading '# {kind.label}-NNNN: Title'"))
+    else:
+        id_match = TITLE_ID_RE.match(title)
+        if id_match and number is not None and (
+                id_match.group("label").upper() != kind.label or int(id_match.group("number")) != number):
+            problems.append(Problem(
+                "title", title_line,
+                f"title says '{id_match.group(0).strip()}' but the file name makes this "
+                f"{kind.record_id(number)}; make them agree"))
+
+    for field in kind.required_fields:
+        if field not in values or values[field] in ("", [], None):
+            problems.append(Problem(
+                "field", first,
+                f"required field '{field}' is missing from the front matter; add '{field}: ...'"))
+    for field in sorted(values):
+        if field not in kind.known_fields:
+            problems.append(Problem(
+                "field", lines[field],
+                f"unknown field '{field}' for an {kind.label}; known fields are: "
+                + ", ".join(sorted(kind.known_fields - GENERAL_FIELDS))))
+
+    status = text_field("status")
+    if status is not None:
+        status = status.lower()
+        if status not in kind.statuses:
+            problems.append(Problem(
+                "status", lines["status"],
+                f"unknown {kind.label} status '{values['status']}'; use one of: " + ", ".join(kind.statuses)))
+            status = None
+
+    date_text = text_field("date")
+    date = None
+    if date_text is not None:
+        parsed = parse_date(date_text)
+        if parsed is None:
+            problems.append(Problem(
+                "date", lines["date"],
+                f"date '{date_text}' is not a real ISO date; write it as YYYY-MM-DD, e.g. 2026-05-20"))
+        else:
+            date = parsed.isoformat()
+
+    supersedes: list[int] = []
+    for item in list_field("supersedes"):
+        parsed_number = parse_number(item)
+        if parsed_number is None:
+            problems.append(Problem(
+                "supersedes", lines["supersedes"],
+                f"'supersedes' entry '{item}' is not a record number; write numbers, e.g. supersedes: [2]"))
+        elif number is not None and parsed_number == number:
+            problems.append(Problem("supersedes", lines["supersedes"], f"{kind.record_id(number)} cannot supersede itself"))
+        elif parsed_number not in supersedes:
+            supersedes.append(parsed_number)
+
+    superseded_by = None
+    by_text = text_field("superseded-by")
+    if by_text is not None:
+        superseded_by = parse_number(by_text)
+        if superseded_by is None:
+            problems.append(Problem(
+                "supersedes", lines["superseded-by"],
+                f"'superseded-by: {by_text}' is not a record number; write the successor's number, e.g. superseded-by: 9"))
+        elif number is not None and superseded_by == number:
+            problems.append(Problem("supersedes", lines["superseded-by"], f"{kind.record_id(number)} cannot be superseded by itself"))
+            superseded_by = None
+    if status == "superseded" and "superseded-by" not in values:
+        problems.append(Problem(
+            "supersedes", lines["status"],
+            "status is 'superseded' but 'superseded-by' is missing; add 'superseded-by: N' naming the successor"))
+    if superseded_by is not None and status is not None and status != "superseded":
+        problems.append(Problem(
+            "supersedes", lines["superseded-by"],
+            f"'superseded-by' is set but status is '{status}'; set status: superseded or remove 'superseded-by'"))
+
+    discussion = text_field("discussion")
+    if discussion is not None and not re.match(r"https?://\S+$", discussion):
+        problems.append(Problem("field", lines["discussion"], f"'discussion' must be an http(s) URL, not '{discussion}'"))
+        discussion = None
+
+    record = DecisionRecord(
+        kind=kind.name, number=number, docname=docname, title=title, status=status, date=date,
+        people=list_field(kind.people_field), supersedes=supersedes, superseded_by=superseded_by,
+        tags=list_field("tags"), discussion=discussion, lines=lines,
+    )
+    return record, problems
+
+
+def _suggest_filename(basename: str) -> str:
+    digits = re.match(r"\d+", basename)
+    number = f"{int(digits.group(0)):04d}" if digits else "0000"
+    rest = basename[digits.end():] if digits else basename
+    return f"{number}-{slugify(rest) or 'title'}"
+
+
+def slugify(title: str) -> str:
+    """``Use X for Y!`` -> ``use-x-for-y``: ASCII letters and digits joined by hyphens."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)
+
+
+@dataclasses.dataclass
+class LogProblem:
+    """A cross-record problem, located in one record's source."""
+
+    rule: str
+    docname: str
+    line: int
+    message: str
+
+
+def check_log(records: list[DecisionRecord]) -> list[LogProblem]:
+    """Rules that need the whole decision log: unique numbers, and supersedes both ways."""
+    problems: list[LogProblem] = []
+    by_kind: dict[str, dict[int, list[DecisionRecord]]] = {}
+    for record in sorted(records, key=lambda r: r.docname):
+        if record.number is not None:
+            by_kind.setdefault(record.kind, {}).setdefault(record.number, []).append(record)
+
+    for kind_name, numbered in sorted(by_kind.items()):
+        kind = KINDS[kind_name]
+        for number, holders in sorted(numbered.items()):
+            for extra in holders[1:]:
+                problems.append(LogProblem(
+                    "number", extra.docname, 1,
+                    f"{kind.record_id(number)} is taken twice: '{holders[0].docname}' and '{extra.docname}'; "
+                    f"renumber one (the next free number is {max(numbered) + 1:04d})"))
+        records_of_kind = {number: holders[0] for number, holders in numbered.items()}
+        for record in sorted(records_of_kind.values(), key=lambda r: r.number or 0):
+            this = record.record_id
+            for old in record.supersedes:
+                target = records_of_kind.get(old)
+                if target is None:
+                    problems.append(LogProblem(
+                        "supersedes", record.docname, record.line_of("supersedes"),
+                        f"{this} supersedes {kind.record_id(old)}, which does not exist; fix the number"))
+                elif target.superseded_by != record.number:
+                    problems.append(LogProblem(
+                        "supersedes", record.docname, record.line_of("supersedes"),
+                        f"{this} supersedes {target.record_id}, but {target.record_id} does not say so; "
+                        f"set 'status: superseded' and 'superseded-by: {record.number}' in {target.docname}"))
+            if record.superseded_by is not None:
+                successor = records_of_kind.get(record.superseded_by)
+                if successor is None:
+                    problems.append(LogProblem(
+                        "supersedes", record.docname, record.line_of("superseded-by"),
+                        f"{this} is superseded by {kind.record_id(record.superseded_by)}, which does not exist; "
+                        "fix the number"))
+                elif record.number not in successor.supersedes:
+                    problems.append(LogProblem(
+                        "supersedes", record.docname, record.line_of("superseded-by"),
+                        f"{this} is superseded by {successor.record_id}, but {successor.record_id} does not list it; "
+                        f"add 'supersedes: [{record.number}]' to {successor.docname}"))
+    return problems

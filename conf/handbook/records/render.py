@@ -1,0 +1,154 @@
+"""Turn placeholders into status boxes and index tables, once every record is known.
+
+Output is built from standard docutils nodes (containers, tables, admonitions, inline roles with
+classes), so every builder renders it: HTML styles it with ``handbook.css``, LaTeX with the
+``sphinxuseclass`` environments and ``\\DUrole`` commands defined for the PDF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+
+from . import model
+from .domain import DecisionRecordsDomain
+from .nodes import record_index_placeholder, status_box_placeholder
+
+
+def badge(status: str | None) -> nodes.inline:
+    word = status or "unknown"
+    return nodes.inline(word, word.capitalize(), classes=["handbook-badge", f"handbook-badge-{word}"])
+
+
+def link_to(builder: Any, fromdocname: str, record: model.DecisionRecord) -> nodes.reference:
+    uri = builder.get_relative_uri(fromdocname, record.docname)
+    return nodes.reference("", record.link_text, internal=True, refuri=uri)
+
+
+def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.DecisionRecord) -> list[nodes.Node]:
+    kind = model.KINDS[record.kind]
+    box = nodes.container(classes=["handbook-status-box", f"handbook-status-{record.status or 'unknown'}"])
+    header = nodes.paragraph(classes=["handbook-status-line"])
+    header += nodes.strong(text="Status: ")
+    header += badge(record.status)
+    box += header
+
+    fields = nodes.field_list(classes=["handbook-status-fields"])
+
+    def field(name: str, *body: nodes.Node) -> None:
+        paragraph = nodes.paragraph()
+        paragraph.extend(body)
+        fields.append(nodes.field("", nodes.field_name(text=name), nodes.field_body("", paragraph)))
+
+    if record.date:
+        field("Date", nodes.Text(record.date))
+    if record.people:
+        field(kind.people_field.capitalize(), nodes.Text(", ".join(record.people)))
+    if record.tags:
+        field("Tags", nodes.Text(", ".join(record.tags)))
+    if record.discussion:
+        field("Discussion", nodes.reference("", record.discussion, refuri=record.discussion))
+    successor = domain.find(record.kind, record.superseded_by) if record.superseded_by is not None else None
+    if successor is not None:
+        field("Superseded by", link_to(builder, record.docname, successor))
+    superseded = [domain.find(record.kind, number) for number in record.supersedes]
+    links: list[nodes.Node] = []
+    for old in filter(None, superseded):
+        if links:
+            links.append(nodes.Text("; "))
+        links.append(link_to(builder, record.docname, old))
+    if links:
+        field("Supersedes", *links)
+    if len(fields):
+        box += fields
+
+    result: list[nodes.Node] = [box]
+    if record.status in kind.retired:
+        result.insert(0, retired_notice(builder, kind, record, successor))
+    return result
+
+
+def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionRecord,
+                   successor: model.DecisionRecord | None) -> nodes.admonition:
+    """The prominent box on a record that no longer describes how things are done."""
+    word = record.status or ""
+    notice = nodes.admonition(classes=["warning", "handbook-retired"])
+    notice += nodes.title(text=f"This {kind.label} is {word}")
+    text = nodes.paragraph()
+    if successor is not None:
+        text += nodes.Text(f"{record.record_id} was superseded by ")
+        text += link_to(builder, record.docname, successor)
+        text += nodes.Text(". Read that record for the decision in force.")
+    elif word == "superseded":
+        text += nodes.Text(f"{record.record_id} was superseded; its successor is missing from the log.")
+    elif word == "rejected":
+        text += nodes.Text(f"{record.record_id} was considered and rejected; it is kept for its reasoning.")
+    else:
+        text += nodes.Text(f"{record.record_id} is {word}; it no longer describes how things are done.")
+    notice += text
+    return notice
+
+
+def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, kind_name: str,
+                statuses: list[str]) -> nodes.Node:
+    kind = model.KINDS[kind_name]
+    records = [
+        record for record in domain.all_records(kind_name)
+        if record.number is not None and (not statuses or record.status in statuses)
+    ]
+    records.sort(key=lambda record: (record.number, record.docname))
+    if not records:
+        return nodes.paragraph(text=f"No {kind.label}s " + (f"with status {', '.join(statuses)}." if statuses else "yet."),
+                               classes=["handbook-index-empty"])
+
+    headings = ["Number", "Title", "Status", "Date", "Relations"]
+    table = nodes.table(classes=["handbook-record-index", f"handbook-{kind_name}-index"])
+    group = nodes.tgroup(cols=len(headings))
+    table += group
+    for width in (12, 50, 14, 14, 30):
+        group += nodes.colspec(colwidth=width)
+    head_row = nodes.row()
+    for heading in headings:
+        head_row += nodes.entry("", nodes.paragraph(text=heading))
+    group += nodes.thead("", head_row)
+    body = nodes.tbody()
+    for record in records:
+        title = nodes.paragraph()
+        title += nodes.reference("", record.short_title or record.record_id, internal=True,
+                                 refuri=builder.get_relative_uri(fromdocname, record.docname))
+        status = nodes.paragraph()
+        status += badge(record.status)
+        relations = nodes.paragraph()
+        for label, numbers in (("Supersedes", record.supersedes),
+                               ("Superseded by", [record.superseded_by] if record.superseded_by else [])):
+            for number in numbers:
+                other = domain.find(kind_name, number)
+                if len(relations):
+                    relations += nodes.Text("; ")
+                relations += nodes.Text(f"{label} ")
+                if other is None:
+                    relations += nodes.Text(kind.record_id(number))
+                else:
+                    relations += nodes.reference("", other.record_id, internal=True,
+                                                 refuri=builder.get_relative_uri(fromdocname, other.docname))
+        row = nodes.row()
+        for cell in (nodes.paragraph(text=record.record_id), title, status,
+                     nodes.paragraph(text=record.date or ""), relations):
+            row += nodes.entry("", cell)
+        body += row
+    group += body
+    return table
+
+
+def fill_placeholders(app: Any, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: swap every placeholder on this page for its box or table."""
+    domain: DecisionRecordsDomain = app.env.domains["records"]
+    for node in list(doctree.findall(status_box_placeholder)):
+        record = domain.get_record(docname)
+        if record is None or record.kind != node["kind"]:
+            node.parent.remove(node)  # already warned about at read time
+        else:
+            node.replace_self(status_box(app.builder, domain, record))
+    for node in list(doctree.findall(record_index_placeholder)):
+        node.replace_self(index_table(app.builder, domain, docname, node["kind"], node["statuses"]))

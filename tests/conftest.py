@@ -1,0 +1,66 @@
+"""Shared fixtures: test roots are built with the handbook's own conf.py and extension."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parent.parent
+CONF = REPO / "conf" / "conf.py"
+os.environ["HANDBOOK_CONF"] = str(CONF)  # read by tests/roots/*/conf.py
+
+# A test root's conf.py: the handbook's configuration, unchanged.
+ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return REPO / "tests" / "roots"
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under root (text is dedented), plus the handbook conf.py."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+class Built:
+    def __init__(self, app: SphinxTestApp, warnings: str) -> None:
+        self.app = app
+        self.warnings = warnings
+        self.outdir = Path(app.outdir)
+
+    def html(self, docname: str) -> str:
+        return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def build_tree(tmp_path: Path) -> Callable[..., Built]:
+    """Build a tree of sources with the handbook's configuration; return the app and its warnings."""
+    apps: list[SphinxTestApp] = []
+
+    def build(files: dict[str, str] | None = None, srcdir: Path | None = None, buildername: str = "html",
+              parallel: int = 0, freshenv: bool = False, builddir: Path | None = None) -> Built:
+        if srcdir is None:
+            srcdir = write_tree(tmp_path / "src", files or {})
+        warning = StringIO()
+        app = SphinxTestApp(buildername, srcdir=srcdir, builddir=builddir or tmp_path / "_build",
+                            warning=warning, parallel=parallel, freshenv=freshenv)
+        apps.append(app)
+        app.build()
+        return Built(app, warning.getvalue())
+
+    yield build
+    for app in apps:
+        app.cleanup()
