@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Callable
 from io import StringIO
@@ -38,7 +39,7 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 class Built:
     def __init__(self, app: SphinxTestApp, warnings: str) -> None:
         self.app = app
-        self.warnings = warnings
+        self.warnings = re.sub(r"\x1b\[[0-9;]*m", "", warnings)  # colours off: compare plain text
         self.outdir = Path(app.outdir)
 
     def html(self, docname: str) -> str:
@@ -48,8 +49,6 @@ class Built:
 @pytest.fixture
 def build_tree(tmp_path: Path) -> Callable[..., Built]:
     """Build a tree of sources with the handbook's configuration; return the app and its warnings."""
-    apps: list[SphinxTestApp] = []
-
     def build(files: dict[str, str] | None = None, srcdir: Path | None = None, buildername: str = "html",
               parallel: int = 0, freshenv: bool = False, builddir: Path | None = None) -> Built:
         if srcdir is None:
@@ -57,10 +56,10 @@ def build_tree(tmp_path: Path) -> Callable[..., Built]:
         warning = StringIO()
         app = SphinxTestApp(buildername, srcdir=srcdir, builddir=builddir or tmp_path / "_build",
                             warning=warning, parallel=parallel, freshenv=freshenv)
-        apps.append(app)
-        app.build()
+        try:
+            app.build()
+        finally:
+            app.cleanup()  # unregister nodes and directives so the next build starts clean
         return Built(app, warning.getvalue())
 
-    yield build
-    for app in apps:
-        app.cleanup()
+    return build

@@ -248,12 +248,12 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
     problems = list(front_matter.problems)
     first = front_matter.first_line
 
-    def text_field(field: str) -> str | None:
+    def text_field(field: str, rule: str = "field") -> str | None:
         value = values.get(field)
         if value is None or value == "":
             return None
         if not isinstance(value, str):
-            problems.append(Problem("field", lines[field], f"'{field}' must be a single value, not a list or mapping"))
+            problems.append(Problem(rule, lines[field], f"'{field}' must be a single value, not a list or mapping"))
             return None
         return value.strip()
 
@@ -291,7 +291,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
     for field in kind.required_fields:
         if field not in values or values[field] in ("", [], None):
             problems.append(Problem(
-                "field", first,
+                field if field in ("status", "date") else "field", first,
                 f"required field '{field}' is missing from the front matter; add '{field}: ...'"))
     for field in sorted(values):
         if field not in kind.known_fields:
@@ -300,7 +300,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
                 f"unknown field '{field}' for an {kind.label}; known fields are: "
                 + ", ".join(sorted(kind.known_fields - GENERAL_FIELDS))))
 
-    status = text_field("status")
+    status = text_field("status", "status")
     if status is not None:
         status = status.lower()
         if status not in kind.statuses:
@@ -309,7 +309,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
                 f"unknown {kind.label} status '{values['status']}'; use one of: " + ", ".join(kind.statuses)))
             status = None
 
-    date_text = text_field("date")
+    date_text = text_field("date", "date")
     date = None
     if date_text is not None:
         parsed = parse_date(date_text)
@@ -333,7 +333,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
             supersedes.append(parsed_number)
 
     superseded_by = None
-    by_text = text_field("superseded-by")
+    by_text = text_field("superseded-by", "supersedes")
     if by_text is not None:
         superseded_by = parse_number(by_text)
         if superseded_by is None:

@@ -1,0 +1,156 @@
+"""Unit tests for the decision-record rules, without Sphinx."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from handbook.records import model
+
+GOOD = """\
+---
+status: accepted
+date: 2026-05-20
+deciders: [platform-lead]
+tags: [infra]
+---
+# ADR-0004: Queue jobs in PostgreSQL
+"""
+
+
+def record_from(text: str, docname: str = "engineering/adr/0004-queue-jobs", kind: model.RecordKind = model.ADR):
+    front_matter = model.read_front_matter(textwrap.dedent(text))
+    return model.build_record(kind, docname, "ADR-0004: Queue jobs in PostgreSQL", 7, front_matter)
+
+
+def rules(problems) -> list[tuple[str, int]]:
+    return [(problem.rule, problem.line) for problem in problems]
+
+
+def test_front_matter_lines_are_source_lines():
+    front_matter = model.read_front_matter(GOOD)
+    assert front_matter.values["status"] == "accepted"
+    assert front_matter.values["deciders"] == ["platform-lead"]
+    assert front_matter.lines == {"status": 2, "date": 3, "deciders": 4, "tags": 5}
+    assert front_matter.problems == []
+
+
+def test_good_record_has_no_problems():
+    record, problems = record_from(GOOD)
+    assert problems == []
+    assert record.number == 4 and record.status == "accepted" and record.date == "2026-05-20"
+    assert record.link_text == "ADR-0004: Queue jobs in PostgreSQL"
+    assert record.short_title == "Queue jobs in PostgreSQL"
+
+
+def test_status_is_case_insensitive():
+    record, problems = record_from(GOOD.replace("accepted", "ACCEPTED"))
+    assert problems == [] and record.status == "accepted"
+
+
+def test_unknown_status_lists_allowed_values():
+    _, problems = record_from(GOOD.replace("accepted", "acepted"))
+    assert rules(problems) == [("status", 2)]
+    assert "proposed, accepted, rejected, deprecated, superseded" in problems[0].message
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "20 May 2026", "2026-13-01", "[2026]"])
+def test_impossible_date(date):
+    _, problems = record_from(GOOD.replace("2026-05-20", date))
+    assert ("date", 3) in rules(problems)
+
+
+def test_missing_required_field_points_at_front_matter():
+    _, problems = record_from(GOOD.replace("deciders: [platform-lead]\n", ""))
+    assert rules(problems) == [("field", 1)]
+    assert "'deciders'" in problems[0].message
+
+
+def test_rfc_needs_authors_not_deciders():
+    text = GOOD.replace("accepted", "draft")
+    _, problems = model.build_record(model.RFC, "engineering/rfcs/0001-x", "RFC-0001: X", 7,
+                                     model.read_front_matter(text))
+    messages = " ".join(p.message for p in problems)
+    assert "required field 'authors'" in messages and "unknown field 'deciders'" in messages
+
+
+def test_superseded_needs_superseded_by():
+    _, problems = record_from(GOOD.replace("accepted", "superseded"))
+    assert rules(problems) == [("supersedes", 2)]
+
+
+def test_superseded_by_needs_superseded_status():
+    _, problems = record_from(GOOD.replace("tags: [infra]", "superseded-by: 9"))
+    assert rules(problems) == [("supersedes", 5)]
+
+
+def test_duplicate_key_is_a_problem_not_a_silent_overwrite():
+    _, problems = record_from(GOOD.replace("tags: [infra]", "status: rejected"))
+    assert ("front-matter", 5) in rules(problems)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("---\nstatus: [unclosed\n---\n", 2),
+    ("---\n- a list\n---\n", 2),
+    ("---\nstatus: accepted\n", 1),
+])
+def test_broken_front_matter_is_located(text, line):
+    front_matter = model.read_front_matter(text)
+    assert [p.rule for p in front_matter.problems] == ["front-matter"]
+    assert front_matter.problems[0].line == line
+
+
+def test_file_name_must_be_numbered_slug():
+    _, problems = record_from(GOOD, docname="engineering/adr/4_Queue Jobs")
+    assert rules(problems) == [("filename", 1)]
+    assert "0004-queue-jobs.md" in problems[0].message
+
+
+def test_title_number_must_match_file_number():
+    front_matter = model.read_front_matter(GOOD)
+    _, problems = model.build_record(model.ADR, "engineering/adr/0005-x", "ADR-0004: Queue", 7, front_matter)
+    assert rules(problems) == [("title", 7)]
+
+
+@pytest.mark.parametrize("value, number", [("9", 9), ("0009", 9), ("ADR-0009", 9), ("adr 9", 9),
+                                            ("nine", None), ("", None), ("9.5", None)])
+def test_parse_number(value, number):
+    assert model.parse_number(value) == number
+
+
+def test_slugify():
+    assert model.slugify("Use X for Y!") == "use-x-for-y"
+    assert model.slugify("  ¿¡ ") == ""
+
+
+def make(number, status="accepted", supersedes=(), superseded_by=None, docname=None):
+    return model.DecisionRecord(
+        kind="adr", number=number, docname=docname or f"engineering/adr/{number:04d}-r", title=f"R{number}",
+        status=status, date="2026-01-01", people=["x"], supersedes=list(supersedes),
+        superseded_by=superseded_by, tags=[], discussion=None, lines={"supersedes": 5, "superseded-by": 6})
+
+
+def test_log_accepts_reciprocal_supersedes():
+    assert model.check_log([make(1, "superseded", superseded_by=2), make(2, supersedes=[1])]) == []
+
+
+def test_log_rejects_one_way_supersedes_in_both_directions():
+    forward = model.check_log([make(1), make(2, supersedes=[1])])
+    assert [(p.docname, p.line) for p in forward] == [("engineering/adr/0002-r", 5)]
+    assert "superseded-by: 2" in forward[0].message
+    backward = model.check_log([make(1, "superseded", superseded_by=2), make(2)])
+    assert [(p.docname, p.line) for p in backward] == [("engineering/adr/0001-r", 6)]
+    assert "supersedes: [1]" in backward[0].message
+
+
+def test_log_rejects_dangling_references():
+    problems = model.check_log([make(1, "superseded", superseded_by=7), make(2, supersedes=[8])])
+    assert sorted(p.message.split(",")[0] for p in problems) == [
+        "ADR-0001 is superseded by ADR-0007", "ADR-0002 supersedes ADR-0008"]
+
+
+def test_log_rejects_duplicate_numbers():
+    problems = model.check_log([make(3, docname="engineering/adr/0003-a"), make(3, docname="engineering/adr/0003-b")])
+    assert [(p.rule, p.docname) for p in problems] == [("number", "engineering/adr/0003-b")]
+    assert "0003-a" in problems[0].message and "next free number is 0004" in problems[0].message
