@@ -43,12 +43,16 @@ livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(P
 test: $(ENV_STAMP) ## Run the test suite (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N]
-	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title "$$title" \
-		$(if $(supersedes),--supersedes "$$supersedes")
+# Single-quote a make variable for the shell, unexpanded, so titles may hold ', " and $.
+shell_quote = '$(subst ','\'',$(value $(1)))'
 
-rfc: $(ENV_STAMP) ## New RFC from the template: make rfc title="Use X"
-	@$(BIN)/python scripts/new_record.py rfc --source "$(SOURCEDIR)" --title "$$title"
+adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N] [number=N]
+	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
+		$(if $(supersedes),--supersedes $(call shell_quote,supersedes)) $(if $(number),--number $(call shell_quote,number))
+
+rfc: $(ENV_STAMP) ## New RFC from the template: make rfc title="Use X" [number=N]
+	@$(BIN)/python scripts/new_record.py rfc --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
+		$(if $(number),--number $(call shell_quote,number))
 
 lock: ## Re-pin every dependency (with hashes) from pyproject.toml into requirements.lock
 	$(PYTHON) -m venv $(BUILDDIR)/lockenv
