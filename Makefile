@@ -15,8 +15,11 @@ SPHINX     := $(BIN)/sphinx-build -c $(CONFDIR) -n
 # The environment is (re)built from the lock whenever the lock is newer than it.
 ENV_STAMP  := $(VENV)/.installed-from-lock
 
+# Single-quote a make variable for the shell, unexpanded, so titles may hold ', " and $.
+shell_quote = '$(subst ','\'',$(value $(1)))'
+
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml test clean adr rfc lock env
+.PHONY: help html livehtml test clean adr rfc lock env check linkcheck
 
 help: ## List every target with what it does
 	@echo "Mbodi Handbook: make <target> [SOURCEDIR=docs] [BUILDDIR=_build]"
@@ -36,15 +39,20 @@ $(ENV_STAMP): requirements.lock
 html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
 	$(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
+check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding; report in $(BUILDDIR)/check/report.json
+	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
+		$(if $(SINCE),--since $(call shell_quote,SINCE))
+
+linkcheck: $(ENV_STAMP) ## Check external links into $(BUILDDIR)/linkcheck (SINCE=<git ref>: only changed links)
+	$(BIN)/python scripts/linkcheck.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
+		$(if $(SINCE),--since $(call shell_quote,SINCE))
+
 livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(PORT)
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
 		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
 test: $(ENV_STAMP) ## Run the test suite (pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
-
-# Single-quote a make variable for the shell, unexpanded, so titles may hold ', " and $.
-shell_quote = '$(subst ','\'',$(value $(1)))'
 
 adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N] [number=N]
 	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
