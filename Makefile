@@ -40,8 +40,7 @@ html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; 
 	$(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
 check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding; report in $(BUILDDIR)/check/report.json
-	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
-		$(if $(SINCE),--since $(call shell_quote,SINCE))
+	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
 
 linkcheck: $(ENV_STAMP) ## Check external links into $(BUILDDIR)/linkcheck (SINCE=<git ref>: only changed links)
 	$(BIN)/python scripts/linkcheck.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \

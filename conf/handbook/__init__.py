@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .quality import setup_quality
 from .records import setup_records
 
 __version__ = "0.1.0"
@@ -18,6 +19,7 @@ STATIC = Path(__file__).parent / "_static"
 
 def setup(app: Any) -> dict[str, Any]:
     setup_records(app)
+    setup_quality(app)
     app.connect("builder-inited", _add_static)
     return {
         "version": __version__,

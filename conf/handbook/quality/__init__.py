@@ -1,0 +1,145 @@
+"""Doc-quality checks that run inside every build, so `make html` and `make check` agree.
+
+- Bad text (mojibake, replacement, private-use and control characters) in every source, at its line.
+- Links inside raw HTML, which Sphinx and MyST-Parser do not check, against the site's pages,
+  anchors and files; judged once every page is read.
+
+Everything else `make check` fails on (unresolved references, missing anchors in Markdown links,
+orphans, duplicate labels, missing images) Sphinx and MyST-Parser already warn about in a nitpicky
+build; `scripts/check.py` turns all of those warnings into findings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.util import logging
+
+from . import links, text
+
+logger = logging.getLogger(__name__)
+
+
+class QualityDomain(Domain):
+    """Per page: the ids a link may target, and the links found in its raw HTML."""
+
+    name = "quality"
+    label = "Documentation quality"
+    initial_data: dict[str, dict[str, Any]] = {"ids": {}, "raw_links": {}}
+
+    tables = ("ids", "raw_links")
+
+    def clear_doc(self, docname: str) -> None:
+        for key in self.tables:
+            self.data.setdefault(key, {}).pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in self.tables:
+            for docname, value in otherdata.get(key, {}).items():
+                if docname in docnames:
+                    self.data.setdefault(key, {})[docname] = value
+
+    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+        ids: set[str] = set()
+        raw_links: list[tuple[int, str]] = []
+        for node in document.findall(nodes.Element):
+            ids.update(node.get("ids", ()))
+            slug = node.get("slug")  # MyST's GitHub-style heading anchor, when it differs from the id
+            if slug:
+                ids.add(slug)
+        source_lines: list[str] | None = None
+        seen: dict[str, int] = {}  # url -> line it was last found on, so repeats land on later lines
+        for node in document.findall(nodes.raw):
+            if "html" not in node.get("format", "").split():
+                continue
+            found, raw_ids = links.parse_html(node.astext())
+            ids |= raw_ids
+            found = [link for link in found if not links.is_external(link.url)]
+            if not found:
+                continue
+            if source_lines is None:
+                source_lines = _read_lines(env.doc2path(docname))
+            # Inline HTML carries only its paragraph's line: find each link's own line in the
+            # source, searching forward from where the node says it starts.
+            start = node.line or (node.parent.line if node.parent is not None else None) or 1
+            for link in found:
+                first = max(start + link.line, seen.get(link.url, 0) + 1)
+                line = next((number for number in range(first, min(first + 200, len(source_lines) + 1))
+                             if link.url in source_lines[number - 1]), start + link.line)
+                seen[link.url] = line
+                raw_links.append((line, link.url))
+        self.data.setdefault("ids", {})[docname] = sorted(ids)
+        if raw_links:
+            self.data.setdefault("raw_links", {})[docname] = raw_links
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+
+def _read_lines(path: Any) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def check_text(app: Any, docname: str, source: list[str]) -> None:
+    """``source-read``: report bad characters at their line, before anything else sees the text."""
+    for bad in text.find_bad_text(source[0]):
+        logger.warning(bad.message, location=(docname, bad.line), type="handbook", subtype=f"text-{bad.rule}")
+
+
+def _output_files(app: Any) -> set[str]:
+    """Files the site will have besides its pages: static files (under _static/) and extra files."""
+    found: set[str] = set()
+    confdir = Path(app.confdir)
+    for option, prefix in (("html_static_path", "_static/"), ("html_extra_path", "")):
+        for entry in getattr(app.config, option, []) or []:
+            root = confdir / entry
+            if root.is_file():
+                found.add(prefix + root.name)
+            for folder, _, names in os.walk(root):
+                for name in names:
+                    found.add(prefix + Path(folder, name).relative_to(root).as_posix())
+    return found
+
+
+def _source_files(app: Any) -> frozenset[str]:
+    srcdir = Path(app.srcdir)
+    found = set()
+    for folder, dirs, names in os.walk(srcdir):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_build"))]
+        found.update(Path(folder, name).relative_to(srcdir).as_posix() for name in names)
+    return frozenset(found)
+
+
+def check_raw_links(app: Any, env: Any) -> None:
+    """``env-check-consistency``: every raw-HTML link lands on a page, anchor or file of the site."""
+    domain = env.domains["quality"]
+    raw_links: dict[str, list[tuple[int, str]]] = domain.data.get("raw_links", {})
+    if not raw_links:
+        return
+    builder_suffix = getattr(app.builder, "out_suffix", ".html") or ".html"
+    site = links.Site(
+        docs={docname: set(ids) for docname, ids in domain.data.get("ids", {}).items()},
+        files=_output_files(app), sources=_source_files(app), file_suffix=builder_suffix,
+    )
+    for docname in sorted(raw_links):
+        for line, url in raw_links[docname]:
+            problem = links.judge(site, docname, url)
+            if problem:
+                logger.warning(f"broken link in raw HTML: {problem}", location=(docname, line),
+                               type="handbook", subtype="link-raw-html")
+
+
+def setup_quality(app: Any) -> None:
+    # Read by scripts/check.py: [{"kind": ..., "files": glob, "reason": ...}], a reason required.
+    app.add_config_value("handbook_check_silence", [], "", types=frozenset({list, tuple}))
+    app.add_domain(QualityDomain)
+    app.connect("source-read", check_text)
+    app.connect("env-check-consistency", check_raw_links)

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""`make check`: the handbook's quality gate, as a Sphinx build.
+
+Runs a fresh, nitpicky HTML build with the handbook's configuration and extension, turns every
+warning into a finding (file, line, kind, message, how to fix it), drops the findings that
+configuration silences with a stated reason, and reports them three ways: a summary in the
+terminal, ``$(BUILDDIR)/check/report.json``, and GitHub workflow annotations when
+``GITHUB_ACTIONS=true``. Exit status: 0 clean, 1 findings, 2 the check itself could not run.
+
+The build is the check: nothing here re-reads sources on its own, so the gate cannot disagree with
+what Sphinx and the extension see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import fnmatch
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+# "path:line: WARNING: message [type.subtype]"; line and type are optional.
+WARNING_LINE = re.compile(
+    r"^(?:(?P<file>.+?):(?P<line>\d+)?:? )?(?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*?)"
+    r"(?: \[(?P<type>[\w.-]+)\])?$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclasses.dataclass
+class Finding:
+    file: str
+    line: int
+    kind: str
+    message: str
+    hint: str
+    type: str = ""
+    severity: str = "error"  # "error" fails the check; "silenced" was silenced on purpose
+    reason: str = ""  # why it was silenced
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+# Warning type (or "type.subtype") -> (kind, how to fix it). Longest match wins.
+KINDS: dict[str, tuple[str, str]] = {
+    "handbook.record": ("decision-record", "fix the record's front matter as the message says"),
+    "handbook.text": ("bad-text", "retype the text; the message names the characters"),
+    "handbook.link": ("internal-link", "point the link at a page, anchor or file that exists"),
+    "toc.not_included": ("orphan", "add the page to a toctree in its section's index.md, or put "
+                                   "'orphan: true' in its front matter if it is reached another way"),
+    "toc": ("toctree", "list only documents that exist, without the .md suffix"),
+    "myst.xref_missing": ("reference", "link to an existing page (as a .md path) and an existing heading; "
+                                       "headings down to ### have GitHub-style anchors"),
+    "myst.header": ("structure", "start each page with one '#' heading and do not skip heading levels"),
+    "myst": ("markdown", "fix the MyST syntax the message names"),
+    "ref": ("reference", "refer to a label, document or object that exists"),
+    "image.not_readable": ("missing-file", "add the image or correct its path (relative to the page)"),
+    "download.not_readable": ("missing-file", "add the file or correct its path (relative to the page)"),
+    "design": ("component", "fix the sphinx-design directive's options"),
+    "config": ("configuration", "fix the configuration value the message names"),
+}
+MESSAGE_KINDS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"duplicate label|Duplicate explicit target name|Duplicate implicit target name"), "duplicate-label", "rename one of the two labels or headings"),
+    (re.compile(r"undefined label|unknown document"), "reference", "refer to a label or document that exists"),
+    (re.compile(r"nonexisting document|toctree glob pattern"), "toctree",
+     "list only documents that exist, without the .md suffix"),
+]
+
+
+def classify(warning_type: str, message: str) -> tuple[str, str]:
+    if warning_type:
+        parts = warning_type.split(".")
+        dashed = [warning_type, f"{parts[0]}.{parts[1].split('-')[0]}" if len(parts) > 1 else "", parts[0]]
+        for key in dashed:
+            if key and key in KINDS:
+                return KINDS[key]
+    for pattern, kind, hint in MESSAGE_KINDS:
+        if pattern.search(message):
+            return kind, hint
+    return "build", "fix what the message names"
+
+
+def display_path(path: str) -> str:
+    """Repository-relative where possible, as GitHub annotations and writers want it."""
+    try:
+        return os.path.relpath(path) if Path(path).is_absolute() and not os.path.relpath(path).startswith("..") else path
+    except ValueError:
+        return path
+
+
+def refine_line(finding: Finding, raw_path: str) -> None:
+    """Sphinx places toctree warnings at the directive; point at the entry's own line instead."""
+    names = re.findall(r"'([^']+)'", finding.message)
+    if finding.kind != "toctree" or not names or not Path(raw_path).is_file():
+        return
+    lines = Path(raw_path).read_text(encoding="utf-8", errors="replace").splitlines()
+    for number in range(finding.line, min(finding.line + 200, len(lines) + 1)):
+        if lines[number - 1].strip() in (names[-1], names[-1] + ".md") or names[-1] in lines[number - 1]:
+            finding.line = number
+            return
+
+
+def parse_warnings(text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for raw in ANSI.sub("", text).splitlines():
+        match = WARNING_LINE.match(raw)
+        if not match:
+            if findings and raw.strip():
+                findings[-1].message += "\n" + raw.rstrip()  # a multi-line message
+            continue
+        warning_type = match.group("type") or ""
+        message = match.group("message").strip()
+        kind, hint = classify(warning_type, message)
+        if kind == "reference" and re.search(r"'[^']*\.html(#[^']*)?'", message):
+            hint = "link to the page's source ('page.md#anchor'), not to its built .html file"
+        file = match.group("file") or ""
+        findings.append(Finding(
+            file=display_path(file) if file else "(configuration)",
+            line=int(match.group("line") or 1), kind=kind, message=message, hint=hint, type=warning_type))
+        if file:
+            refine_line(findings[-1], file)
+    return findings
+
+
+@dataclasses.dataclass
+class Silence:
+    kind: str
+    files: str
+    reason: str
+
+
+def read_silences(entries: object, conf_file: str) -> tuple[list[Silence], list[Finding]]:
+    """Silences from ``handbook_check_silence``; an entry without a reason is itself a finding."""
+    silences: list[Silence] = []
+    problems: list[Finding] = []
+    conf_lines = Path(conf_file).read_text(encoding="utf-8").splitlines() if Path(conf_file).is_file() else []
+    line = next((number for number, text in enumerate(conf_lines, 1) if "handbook_check_silence" in text), 1)
+    if not isinstance(entries, (list, tuple)):
+        return [], [Finding(display_path(conf_file), line, "configuration",
+                            "handbook_check_silence must be a list of {kind, files, reason} entries",
+                            "see the comment above handbook_check_silence in conf.py")]
+    for entry in entries:
+        if not isinstance(entry, dict) or not str(entry.get("kind", "")).strip():
+            problems.append(Finding(display_path(conf_file), line, "configuration",
+                                    f"handbook_check_silence entry {entry!r} has no 'kind'",
+                                    "give the kind of finding to silence, e.g. 'orphan'"))
+            continue
+        reason = str(entry.get("reason", "")).strip()
+        if not reason:
+            problems.append(Finding(display_path(conf_file), line, "configuration",
+                                    f"handbook_check_silence entry for '{entry['kind']}' states no reason",
+                                    "add 'reason': why these findings are acceptable"))
+            continue
+        silences.append(Silence(str(entry["kind"]).strip(), str(entry.get("files", "*")).strip() or "*", reason))
+    return silences, problems
+
+
+def apply_silences(findings: list[Finding], silences: list[Silence]) -> None:
+    for finding in findings:
+        for silence in silences:
+            if silence.kind in (finding.kind, finding.type) and fnmatch.fnmatch(finding.file, silence.files):
+                finding.severity, finding.reason = "silenced", silence.reason
+                break
+
+
+def escape_annotation(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def annotation(finding: Finding) -> str:
+    return (f"::error file={escape_annotation(finding.file, True)},line={finding.line},"
+            f"title={escape_annotation('handbook check: ' + finding.kind, True)}::"
+            f"{escape_annotation(finding.message + ' — ' + finding.hint)}")
+
+
+def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> tuple[object, str | None]:
+    """A fresh nitpicky HTML build; returns its config and, if it could not run, why."""
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    try:
+        with patch_docutils(conf), docutils_namespace():
+            app = Sphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
+                         confoverrides={"nitpicky": True}, status=None, warning=warnings, freshenv=True)
+            app.build(force_all=True)
+            return app.config, None
+    except SphinxError as error:
+        return None, f"{error.category}: {error}"
+    except Exception:  # a bug in an extension, not a writer's mistake: keep the details in a file
+        log = Path(tempfile.mkstemp(prefix="handbook-check-", suffix=".log")[1])
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        return None, f"the build crashed ({sys.exc_info()[1]!r}); details in {log}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=Path("docs"))
+    parser.add_argument("--conf", type=Path, default=Path("conf"))
+    parser.add_argument("--builddir", type=Path, default=Path("_build"))
+    args = parser.parse_args(argv)
+    for path, what in ((args.source, "source tree"), (args.conf / "conf.py", "configuration")):
+        if not path.exists():
+            print(f"make check: the {what} {path} does not exist", file=sys.stderr)
+            return 2
+
+    outdir = args.builddir / "check"
+    outdir.mkdir(parents=True, exist_ok=True)
+    warnings = io.StringIO()
+    config, failure = run_build(args.source, args.conf, outdir, warnings)
+    findings = parse_warnings(warnings.getvalue())
+    if failure:
+        findings.append(Finding(display_path(str(args.conf / "conf.py")), 1, "build", failure,
+                                "fix the error above; the build could not finish"))
+    silences, problems = read_silences(getattr(config, "handbook_check_silence", []) if config else [],
+                                       str(args.conf / "conf.py"))
+    findings.extend(problems)
+    apply_silences(findings, silences)
+    findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.kind, f.message))
+
+    report = outdir / "report.json"
+    temporary = report.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps([dataclasses.asdict(f) for f in findings], indent=2, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    os.replace(temporary, report)  # a reader never sees half a report
+
+    errors = [f for f in findings if f.severity == "error"]
+    silenced = [f for f in findings if f.severity == "silenced"]
+    for finding in errors:
+        print(f"{finding.location()}: {finding.kind}: {finding.message}\n    how to fix: {finding.hint}")
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for finding in errors:
+            print(annotation(finding))
+    counts: dict[str, int] = {}
+    for finding in errors:
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+    tail = f"; {len(silenced)} silenced on purpose" if silenced else ""
+    if errors:
+        print(f"\nmake check: FAILED with {len(errors)} finding(s): {summary}{tail}. Report: {report}")
+        return 1
+    print(f"make check: passed, no findings{tail}. Report: {report}")
+    return 1 if failure else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
