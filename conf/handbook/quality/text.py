@@ -122,18 +122,24 @@ def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
         position += best[0]
     if found:
         return found
-    # A run of three or more letters that are all UTF-8 continuation bytes (0x80-0xBF) in one of the
-    # encodings: no real word looks like that, but a truncated multi-byte sequence does.
-    for letters in re.finditer(r"[^\x00-\x7f]{3,}", run):
-        if not all(char.isalpha() for char in letters.group(0)):
-            continue
-        for encoding in ENCODINGS:
-            try:
-                raw = letters.group(0).encode(encoding)
-            except UnicodeEncodeError:
-                continue
-            if all(0x80 <= byte <= 0xBF for byte in raw):
-                found.append((letters.start(), letters.end(), None))
+    # Three or more characters in a row that are all UTF-8 continuation bytes (0x80-0xBF) read as
+    # Mac Roman: a multi-byte sequence that lost its first byte (the seed's emoji without U+F8FF).
+    # Windows-1252 maps punctuation such as “…” there too, so for it only letters count.
+    for piece in re.finditer(r"[^\x00-\x7f]{3,}", run):
+        for start in range(piece.start(), piece.end() - 2):
+            tail = run[start:piece.end()]
+            length = 0
+            for encoding, letters_only in (("mac_roman", False), ("cp1252", True)):
+                count = 0
+                for char in tail:
+                    byte = _byte(char, encoding)
+                    if byte is None or not 0x80 <= byte <= 0xBF or (letters_only and not char.isalpha()):
+                        break
+                    count += 1
+                if count >= 3 and any(char.isalpha() for char in tail[:count]):
+                    length = max(length, count)
+            if length:
+                found.append((start, start + length, None))
                 break
     return found
 
@@ -141,7 +147,10 @@ def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
 def find_bad_text(text: str) -> list[BadText]:
     """Every bad character or mis-decoded sequence in a page, with its line and column."""
     found: list[BadText] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only, as Sphinx counts lines: str.splitlines() would also split on U+0085,
+    # U+2028 and other characters this check must report.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         covered: set[int] = set()
         for match in NON_ASCII_RUN.finditer(line):
             for start, end, repaired in _mojibake_in(match.group(0)):
