@@ -19,7 +19,7 @@ ENV_STAMP  := $(VENV)/.installed-from-lock
 shell_quote = '$(subst ','\'',$(value $(1)))'
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml test clean adr rfc lock env check linkcheck
+.PHONY: help html livehtml test clean adr rfc lock env check linkcheck pdf
 
 help: ## List every target with what it does
 	@echo "Mbodi Handbook: make <target> [SOURCEDIR=docs] [BUILDDIR=_build]"
@@ -38,6 +38,9 @@ $(ENV_STAMP): requirements.lock
 
 html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
 	$(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+
+pdf: $(ENV_STAMP) ## Build the handbook as one PDF: $(BUILDDIR)/pdf/mbodi-handbook.pdf (needs TeX Live)
+	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
 
 check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding; report in $(BUILDDIR)/check/report.json
 	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"

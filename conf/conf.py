@@ -60,6 +60,16 @@ copybutton_only_copy_prompt_lines = True
 copybutton_remove_prompts = True
 copybutton_exclude = ".linenos, .gp, .go"
 
+# --- PDF (LaTeX, LuaLaTeX; see ADR-0003) ------------------------------------------------------
+# The handbook's PDF styling (fonts with a colour-emoji fallback, status colours, sphinx-design
+# components) lives in the extension, conf/handbook/pdf/; here only the document itself.
+latex_engine = "lualatex"
+latex_documents = [(root_doc, "mbodi-handbook.tex", "Mbodi Handbook", author, "manual", True)]
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_domain_indices = False
+latex_use_xindy = False
+
 # --- make check: findings silenced on purpose -------------------------------------------------
 # Each entry silences one kind of finding (optionally only in files matching a glob) and must say
 # why; an entry without a reason is itself a finding. Example:

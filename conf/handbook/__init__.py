@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .pdf import setup_pdf
 from .quality import setup_quality
 from .records import setup_records
 
@@ -20,6 +21,7 @@ STATIC = Path(__file__).parent / "_static"
 def setup(app: Any) -> dict[str, Any]:
     setup_records(app)
     setup_quality(app)
+    setup_pdf(app)
     app.connect("builder-inited", _add_static)
     return {
         "version": __version__,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 
 from . import model
 from .domain import DecisionRecordsDomain
@@ -70,11 +71,17 @@ def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.Decisi
 
 
 def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionRecord,
-                   successor: model.DecisionRecord | None) -> nodes.admonition:
+                   successor: model.DecisionRecord | None) -> nodes.Element:
     """The prominent box on a record that no longer describes how things are done."""
     word = record.status or ""
-    notice = nodes.admonition(classes=["warning", "handbook-retired"])
-    notice += nodes.title(text=f"This {kind.label} is {word}")
+    heading = f"This {kind.label} is {word}"
+    if builder.format == "latex":
+        # LaTeX draws every generic admonition as a note; a warning node gets Sphinx's warning box.
+        notice = nodes.warning(classes=["handbook-retired"])
+        notice += nodes.paragraph("", "", nodes.strong(text=heading))
+    else:
+        notice = nodes.admonition(classes=["warning", "handbook-retired"])
+        notice += nodes.title(text=heading)
     text = nodes.paragraph()
     if successor is not None:
         text += nodes.Text(f"{record.record_id} was superseded by ")
@@ -141,14 +148,38 @@ def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, k
     return table
 
 
+def _pages_of_placeholders(doctree: nodes.Node, docname: str) -> list[tuple[nodes.Element, str, nodes.Element]]:
+    """Every placeholder with the page it came from, walking down the tree.
+
+    In a single-file build (LaTeX) every page is inlined into the root document under a
+    ``start_of_file`` marker. Walk down through ``children`` rather than up through ``parent``:
+    Sphinx moves the children of inlined pages without updating their ``parent``.
+    """
+    found: list[tuple[nodes.Element, str, nodes.Element]] = []
+    stack: list[tuple[nodes.Node, str, nodes.Element | None]] = [(doctree, docname, None)]
+    while stack:
+        node, page, parent = stack.pop()
+        if isinstance(node, addnodes.start_of_file):
+            page = node["docname"]
+        if isinstance(node, (status_box_placeholder, record_index_placeholder)) and parent is not None:
+            found.append((node, page, parent))
+            continue
+        if isinstance(node, nodes.Element):
+            stack.extend((child, page, node) for child in reversed(node.children))
+    return found
+
+
 def fill_placeholders(app: Any, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: swap every placeholder on this page for its box or table."""
     domain: DecisionRecordsDomain = app.env.domains["records"]
-    for node in list(doctree.findall(status_box_placeholder)):
-        record = domain.get_record(docname)
-        if record is None or record.kind != node["kind"]:
-            node.parent.remove(node)  # already warned about at read time
+    for node, page, parent in _pages_of_placeholders(doctree, docname):
+        if isinstance(node, status_box_placeholder):
+            record = domain.get_record(page)
+            if record is None or record.kind != node["kind"]:
+                replacement: list[nodes.Node] = []  # already warned about at read time
+            else:
+                replacement = status_box(app.builder, domain, record)
         else:
-            node.replace_self(status_box(app.builder, domain, record))
-    for node in list(doctree.findall(record_index_placeholder)):
-        node.replace_self(index_table(app.builder, domain, docname, node["kind"], node["statuses"]))
+            replacement = [index_table(app.builder, domain, page, node["kind"], node["statuses"])]
+        index = parent.index(node)
+        parent[index:index + 1] = replacement

@@ -1,0 +1,18 @@
+"""The downloadable PDF handbook: LaTeX styling for LuaLaTeX, and publishing the PDF with the site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import latex
+from .transforms import shape_latex_document
+
+
+def _latex_defaults(app: Any, config: Any) -> None:
+    # The project's own latex_elements win over the handbook's defaults, key by key.
+    config.latex_elements = {**latex.latex_elements(), **(config.latex_elements or {})}
+
+
+def setup_pdf(app: Any) -> None:
+    app.connect("config-inited", _latex_defaults)
+    app.connect("doctree-resolved", shape_latex_document)

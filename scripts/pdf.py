@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""`make pdf`: the whole handbook as one PDF, via Sphinx's LaTeX builder and LuaLaTeX (ADR-0003).
+
+Writes ``$(BUILDDIR)/pdf/mbodi-handbook.pdf``. The PDF is built aside and moved into place only when
+LuaLaTeX succeeded, so a failed build never replaces the last good PDF. A missing TeX Live names
+the Debian packages to install; a LaTeX error names the handbook page it came from.
+Exit status: 0 built, 1 the build failed, 2 the tools are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PDF_NAME = "mbodi-handbook.pdf"
+TEX_NAME = "mbodi-handbook.tex"
+# What the route needs on Debian 12, and which command or file proves each is there.
+DEBIAN_PACKAGES = ["latexmk", "texlive-luatex", "texlive-latex-recommended", "texlive-latex-extra",
+                   "texlive-fonts-recommended", "fonts-texgyre", "fonts-noto-color-emoji", "fonts-dejavu-core"]
+REQUIRED_COMMANDS = ["latexmk", "lualatex", "kpsewhich"]
+REQUIRED_FILES = ["texgyrepagella-regular.otf", "tcolorbox.sty", "fncychap.sty", "xurl.sty"]
+REQUIRED_FONTS = ["/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+                  "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"]
+
+
+def missing_tools() -> list[str]:
+    missing = [command for command in REQUIRED_COMMANDS if shutil.which(command) is None]
+    if not missing:
+        for name in REQUIRED_FILES:
+            found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip()
+            if not found:
+                missing.append(name)
+    missing += [Path(font).name for font in REQUIRED_FONTS if not Path(font).is_file()]
+    return missing
+
+
+# "! Undefined control sequence." then "l.123 ..." : the error and the line of the .tex file.
+LATEX_ERROR = re.compile(r"^! (?P<message>.+)$", re.M)
+LATEX_LINE = re.compile(r"^l\.(?P<line>\d+)", re.M)
+PAGE_LABEL = re.compile(r"\\label\{\\detokenize\{(?P<docname>[^}]*)::doc\}\}")
+
+
+def page_of_tex_line(tex: str, line: int) -> str | None:
+    """The handbook page a line of the assembled .tex file came from (its last ``::doc`` label)."""
+    head = "\n".join(tex.splitlines()[:line])
+    labels = PAGE_LABEL.findall(head)
+    return labels[-1] if labels else None
+
+
+def explain_latex_failure(latex_dir: Path, source: Path, output: str) -> str:
+    log_path = latex_dir / TEX_NAME.replace(".tex", ".log")
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
+    error = LATEX_ERROR.search(log)
+    if error is None:
+        tail = " | ".join(line.strip() for line in output.strip().splitlines()[-3:])
+        return f"LuaLaTeX failed without an error in its log ({tail}); see {log_path}"
+    message = error.group("message").strip()
+    line_match = LATEX_LINE.search(log, error.end())
+    tex = (latex_dir / TEX_NAME).read_text(encoding="utf-8", errors="replace")
+    page = page_of_tex_line(tex, int(line_match.group("line"))) if line_match else None
+    where = f"in page {source / page}.md" if page else "in the preamble or configuration"
+    return f"LaTeX error {where}: {message} (line {line_match.group('line') if line_match else '?'} of " \
+           f"{latex_dir / TEX_NAME}; full log {log_path})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=Path("docs"))
+    parser.add_argument("--conf", type=Path, default=Path("conf"))
+    parser.add_argument("--builddir", type=Path, default=Path("_build"))
+    parser.add_argument("--sphinx-build", default=str(Path(sys.executable).with_name("sphinx-build")))
+    args = parser.parse_args(argv)
+
+    missing = missing_tools()
+    if missing:
+        print(f"make pdf: TeX Live for LuaLaTeX is not installed (missing: {', '.join(missing)}).\n"
+              f"  Install it with: sudo apt-get install --no-install-recommends {' '.join(DEBIAN_PACKAGES)}",
+              file=sys.stderr)
+        return 2
+
+    started = time.monotonic()
+    outdir = args.builddir / "pdf"
+    latex_dir = outdir / "latex"
+    outdir.mkdir(parents=True, exist_ok=True)
+    sphinx = subprocess.run([args.sphinx_build, "-b", "latex", "-c", str(args.conf), "-n", "-q",
+                             "-d", str(outdir / "doctrees"), str(args.source), str(latex_dir)])
+    if sphinx.returncode != 0:
+        print("make pdf: the LaTeX build failed (see the messages above); the previous PDF is kept",
+              file=sys.stderr)
+        return 1
+    sphinx_seconds = time.monotonic() - started
+
+    # latexmk reruns LuaLaTeX until cross-references and the table of contents settle.
+    latexmk = subprocess.run(
+        ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", TEX_NAME], cwd=latex_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        errors="replace")
+    built = latex_dir / PDF_NAME
+    if latexmk.returncode != 0 or not built.is_file():
+        print(f"make pdf: {explain_latex_failure(latex_dir, args.source, latexmk.stdout)}\n"
+              f"make pdf: the previous PDF, if any, is kept", file=sys.stderr)
+        return 1
+
+    # Build aside, then move into place: readers never get a partial or broken PDF.
+    target = outdir / PDF_NAME
+    staging = outdir / (PDF_NAME + ".part")
+    shutil.copyfile(built, staging)
+    os.replace(staging, target)
+    total = time.monotonic() - started
+    print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in {total:.1f} s "
+          f"(Sphinx LaTeX {sphinx_seconds:.1f} s, LuaLaTeX {total - sphinx_seconds:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
