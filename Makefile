@@ -37,7 +37,7 @@ $(ENV_STAMP): requirements.lock
 	touch $@
 
 html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
-	$(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+	HANDBOOK_PDF="$(abspath $(BUILDDIR))/pdf/mbodi-handbook.pdf" $(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
 pdf: $(ENV_STAMP) ## Build the handbook as one PDF: $(BUILDDIR)/pdf/mbodi-handbook.pdf (needs TeX Live)
 	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"

@@ -51,6 +51,9 @@ html_title = "Mbodi Handbook"
 html_static_path: list[str] = []  # the extension adds its own static folder for HTML builders
 html_last_updated_fmt = None
 html_copy_source = False
+# Furo's sidebar, with the handbook's "Download PDF" under the search box.
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "sidebar/download-pdf.html",
+                        "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
 html_show_sourcelink = False
 
 # --- Copy button: copy commands, never prompts or their output --------------------------------
@@ -69,6 +72,9 @@ latex_show_urls = "footnote"
 latex_show_pagerefs = False
 latex_domain_indices = False
 latex_use_xindy = False
+# The PDF published with the site: `make html` sets $HANDBOOK_PDF to where `make pdf` writes it.
+_pdf = os.environ.get("HANDBOOK_PDF", "")
+handbook_pdf = _pdf if _pdf and Path(_pdf).is_file() else ""
 
 # --- make check: findings silenced on purpose -------------------------------------------------
 # Each entry silences one kind of finding (optionally only in files matching a glob) and must say

@@ -16,12 +16,14 @@ from .records import setup_records
 __version__ = "0.1.0"
 
 STATIC = Path(__file__).parent / "_static"
+TEMPLATES = Path(__file__).parent / "_templates"
 
 
 def setup(app: Any) -> dict[str, Any]:
     setup_records(app)
     setup_quality(app)
     setup_pdf(app)
+    app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {
         "version": __version__,
@@ -30,6 +32,11 @@ def setup(app: Any) -> dict[str, Any]:
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    # The extension's own templates (sidebar/download-pdf.html) after the project's, which win.
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
 def _add_static(app: Any) -> None:

@@ -58,7 +58,7 @@ def status_styles() -> str:
 DESIGN = r"""
 \newenvironment{sphinxclasssd-card}{\begin{tcolorbox}[enhanced jigsaw,breakable,colback=white,
   colframe=black!25,boxrule=0.5pt,arc=2pt]}{\end{tcolorbox}}
-\newenvironment{sphinxclasshandbook-print-tab}{\begin{tcolorbox}[enhanced jigsaw,breakable,colback=white,
+\newenvironment{sphinxclasssd-tab-item}{\begin{tcolorbox}[enhanced jigsaw,breakable,colback=white,
   colframe=black!25,boxrule=0.5pt,arc=0pt]}{\end{tcolorbox}}
 \newenvironment{sphinxclasshandbook-print-dropdown}{\begin{tcolorbox}[enhanced jigsaw,breakable,
   colback=black!2,colframe=black!25,boxrule=0.5pt,arc=2pt]}{\end{tcolorbox}}

@@ -38,7 +38,15 @@ def children_after_their_page(doctree: nodes.document) -> None:
             wrapper.parent.remove(wrapper)
 
 
+def mark_dropdowns(doctree: nodes.document) -> None:
+    """sphinx-design prints a dropdown open, as its title and content; give it a frame to match."""
+    for node in doctree.findall(nodes.container):
+        if node.get("design_component") == "dropdown":
+            node["classes"].append("handbook-print-dropdown")
+
+
 def shape_latex_document(app: Any, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` for the LaTeX builder, on the assembled document."""
     if app.builder.format == "latex" and docname in {entry[0] for entry in app.config.latex_documents}:
         children_after_their_page(doctree)
+        mark_dropdowns(doctree)
