@@ -73,6 +73,9 @@ WRAPPING = r"""
 \makeatletter
 \DeclareRobustCommand{\_}{\ifmmode\nfss@text{\textunderscore}\else\textunderscore\allowbreak\fi}
 \makeatother
+% a hyphenated-word may break after its hyphen (LuaTeX does not, after Sphinx's -\kern0pt);
+% inline literals keep their own unbreakable hyphen
+\protected\def\sphinxhyphen#1{-\penalty\exhyphenpenalty\hskip0pt\relax}
 % Tables: a smaller type and shorter hyphenation fragments, and no column narrower than a short
 % word, so cells wrap instead of running into the next column.
 \AtBeginDocument{\setlength{\tymin}{5em}}

@@ -1,0 +1,240 @@
+"""`make pdf`: the whole handbook as one PDF a reader is glad to open, published with the site."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+REPO = Path(__file__).resolve().parent.parent
+PDF_NAME = "mbodi-handbook.pdf"
+
+
+def make(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", *args], cwd=REPO, capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """`make pdf` then `make html` into one BUILDDIR, as the publish runbook says."""
+    builddir = tmp_path_factory.mktemp("pdf")
+    result = make("pdf", f"BUILDDIR={builddir}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"make pdf: wrote .*mbodi-handbook.pdf .* in \d+\.\d s", result.stdout)
+    site = make("html", f"BUILDDIR={builddir}", "SPHINXOPTS=-q -W")
+    assert site.returncode == 0, site.stdout + site.stderr
+    return builddir
+
+
+@pytest.fixture(scope="module")
+def reader(built) -> PdfReader:
+    return PdfReader(built / "pdf" / PDF_NAME)
+
+
+def text_of(built: Path, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    text = subprocess.run([*args, str(built / "pdf" / PDF_NAME), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return unicodedata.normalize("NFKC", text)  # "ﬁ" ligatures back to "fi"
+
+
+def outline_entries(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page index) for every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def toctree_order(built: Path) -> list[str]:
+    """The handbook's pages in toctree order, from the environment of the PDF's own build."""
+    with open(built / "pdf" / "doctrees" / "environment.pickle", "rb") as handle:
+        env = pickle.load(handle)
+    order: list[str] = []
+
+    def visit(docname: str) -> None:
+        for child in env.toctree_includes.get(docname, []):
+            if child not in order:
+                order.append(child)
+                visit(child)
+
+    visit("index")
+    return [env.titles[docname].astext() for docname in order]
+
+
+def test_title_page_and_table_of_contents_with_page_numbers(built):
+    assert "Mbodi Handbook" in text_of(built, 1)
+    contents = text_of(built, 2, 4)
+    assert "CONTENTS" in contents.upper()
+    for title in ("Engineering", "Architecture Decision Records", "Requests for Comments", "Runbooks", "People"):
+        assert re.search(rf"{title}\s*(\. )*\.?\s+\d+\s*$", contents, re.M), title
+
+
+def test_bookmarks_for_every_page_and_section_in_toctree_order(built, reader):
+    entries = outline_entries(reader)
+    titles = [title for _, title, _ in entries]
+    pages = toctree_order(built)
+    assert len(pages) >= 15
+    positions = [next(i for i, title in enumerate(titles) if title.endswith(page)) for page in pages]
+    assert positions == sorted(positions), "pages are not in toctree order"
+    # Sections inside pages have bookmarks too, nested below their page.
+    for section in ("Engineering Principles", "Context", "Decision", "Consequences", "Steps"):
+        assert any(title.endswith(section) and depth >= 1 for depth, title, _ in entries), section
+    # Bookmarks point at the page the section starts on.
+    page_of = {title: page for _, title, page in entries}
+    adr6 = next(title for title in titles if "ADR-0006" in title)
+    assert "ADR-0006: Generate decision indexes" in reader.pages[page_of[adr6]].extract_text()
+
+
+def link_targets(reader: PdfReader, page_index: int) -> list[int]:
+    """The page indexes the internal links on one page lead to."""
+    named = reader.named_destinations
+    targets = []
+    for annotation in reader.pages[page_index].get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") != "/Link":
+            continue
+        action = annotation.get("/A")
+        dest = annotation.get("/Dest") or (action.get("/D") if action and action.get("/S") == "/GoTo" else None)
+        if dest is not None:
+            assert str(dest) in named, f"link on page {page_index + 1} to missing destination {dest}"
+            targets.append(reader.get_destination_page_number(named[str(dest)]))
+    return targets
+
+
+def test_internal_links_land_on_the_right_page(reader):
+    """Every internal link resolves, and a record's link to its successor lands on the successor's page."""
+    assert sum(len(link_targets(reader, index)) for index in range(len(reader.pages))) > 50
+    pages = {title: page for _, title, page in outline_entries(reader)}
+    superseded = next(page for title, page in pages.items() if "ADR-0005" in title)
+    successor = next(page for title, page in pages.items() if "ADR-0006" in title)
+    assert successor in link_targets(reader, superseded)
+    assert "ADR-0006: Generate decision indexes" in reader.pages[successor].extract_text()
+
+
+def test_emoji_are_colour_glyphs_not_boxes(built, reader):
+    """The four principle headings carry their emoji as colour bitmaps (Noto Color Emoji)."""
+    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log  # no glyph was dropped or replaced by a box
+    page = next(page for _, title, page in outline_entries(reader) if title.endswith("Build for Scale")) + 1
+    text = text_of(built, page, page + 1)
+    for heading in ("Build for Scale", "Research-Driven Development", "Security & Reliability", "Developer Experience"):
+        assert heading in text
+    images = subprocess.run(["pdfimages", "-list", "-f", str(page), "-l", str(page + 1), str(built / "pdf" / PDF_NAME)],
+                            capture_output=True, text=True, check=True).stdout
+    colour_glyphs = [line for line in images.splitlines()[2:] if line.split()[2] == "image" and line.split()[5] == "rgb"]
+    assert len(colour_glyphs) >= 4
+
+
+def colour_pixels(built: Path, page: int, rgb: tuple[int, int, int], tolerance: int = 12) -> int:
+    """How many pixels of one PDF page, rendered, have (about) this colour."""
+    raw = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "40",
+                          str(built / "pdf" / PDF_NAME)], capture_output=True, check=True).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", raw)
+    pixels = raw[header.end():]
+    return sum(1 for i in range(0, len(pixels) - 2, 3)
+               if all(abs(pixels[i + k] - rgb[k]) <= tolerance for k in range(3)))
+
+
+def test_status_boxes_are_coloured_by_status(built, reader):
+    pages = {title: page for _, title, page in outline_entries(reader)}
+    superseded = next(page for title, page in pages.items() if "ADR-0005" in title) + 1
+    accepted = next(page for title, page in pages.items() if "ADR-0001" in title) + 1
+    purple, green = (0x73, 0x39, 0xC9), (0x1A, 0x7F, 0x37)
+    assert colour_pixels(built, superseded, purple) > 20
+    assert colour_pixels(built, accepted, green) > 20
+    tex = (built / "pdf" / "latex" / "mbodi-handbook.tex").read_text(encoding="utf-8")
+    assert tex.count(r"\begin{sphinxuseclass}{handbook-status-box}") >= 8
+    assert r"\begin{sphinxadmonition}{warning}" in tex  # the superseded record's warning box
+
+
+def test_design_components_all_print(built):
+    text = text_of(built)
+    # Every tab's content, under its label, and the dropdown's content printed open.
+    for label, content in (("TeX Live is missing", "names the Debian packages"),
+                           ("A LaTeX error names a page", "Open the page it names"),
+                           ("Why the first build is slower", "builds its font cache")):
+        assert label in text and content in text
+
+
+def test_long_code_lines_wrap_instead_of_running_off(built):
+    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    overfull = [float(points) for points in re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)", log)]
+    assert not [points for points in overfull if points > 5], overfull
+    text = text_of(built)
+    assert "fonts-noto-color-emoji" in text.replace("\n", " ").replace("↪", "")
+
+
+def test_site_links_the_published_pdf(built):
+    site = built / "html"
+    pdf = site / PDF_NAME
+    assert pdf.is_file() and pdf.read_bytes() == (built / "pdf" / PDF_NAME).read_bytes()
+    for page in ("index.html", "engineering/index.html", "engineering/adr/0001-record-architecture-decisions.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        href = re.search(r'<a href="([^"]+)" download>', html).group(1)
+        assert (site / page).parent.joinpath(href).resolve() == pdf.resolve()
+        assert "Download PDF" in html
+
+
+def test_without_a_pdf_the_site_has_no_dead_link(tmp_path):
+    result = make("html", f"BUILDDIR={tmp_path}", "SPHINXOPTS=-q -W")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Download PDF" not in html and not (tmp_path / "html" / PDF_NAME).exists()
+
+
+def run_pdf(builddir: Path, source: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "scripts/pdf.py", "--source", str(source), "--conf", "conf", "--builddir", str(builddir),
+         "--sphinx-build", str(Path(sys.executable).with_name("sphinx-build"))],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_missing_tex_live_is_one_clear_message(tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    result = run_pdf(tmp_path, REPO / "docs", env={"PATH": str(bare)})
+    assert result.returncode == 2
+    assert "TeX Live for LuaLaTeX is not installed" in result.stderr
+    assert "apt-get install --no-install-recommends latexmk texlive-luatex" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_latex_error_names_the_page_and_keeps_the_last_good_pdf(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "index.md").write_text("# Book\n\n```{toctree}\ngood\nbroken\n```\n", encoding="utf-8")
+    (source / "good.md").write_text("# Good page\n\nFine.\n", encoding="utf-8")
+    (source / "broken.md").write_text("# Broken page\n\n```{raw} latex\n\\undefinedhandbookmacro\n```\n",
+                                      encoding="utf-8")
+    last_good = tmp_path / "pdf" / PDF_NAME
+    last_good.parent.mkdir()
+    last_good.write_bytes(b"%PDF-1.5 last good build\n")
+    result = run_pdf(tmp_path, source)
+    assert result.returncode == 1
+    assert f"LaTeX error in page {source / 'broken'}.md: Undefined control sequence" in result.stderr
+    assert "previous PDF" in result.stderr and "Traceback" not in result.stderr
+    assert last_good.read_bytes() == b"%PDF-1.5 last good build\n"
+
+
+def test_pdf_build_time_is_printed_with_its_parts(built):
+    # `built` ran make pdf; the fixture asserted the timing line. Check its parts are there too.
+    result = make("pdf", f"BUILDDIR={built}")
+    assert re.search(r"in \d+\.\d s \(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", result.stdout)
