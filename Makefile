@@ -10,6 +10,11 @@ PYTHON     ?= python3
 VENV       ?= .venv
 PORT       ?= 8000
 
+# Reproducible output: builds of one commit date themselves by that commit, not by the clock
+# (Sphinx, LuaTeX and the handbook's review dates honour SOURCE_DATE_EPOCH). Set it to override.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+export SOURCE_DATE_EPOCH
+
 BIN        := $(VENV)/bin
 SPHINX     := $(BIN)/sphinx-build -c $(CONFDIR) -n
 # The environment is (re)built from the lock whenever the lock is newer than it.

@@ -10,6 +10,7 @@ Exit status: 0 built, 1 the build failed, 2 the tools are missing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -69,6 +70,19 @@ def explain_latex_failure(latex_dir: Path, source: Path, output: str) -> str:
            f"{latex_dir / TEX_NAME}; full log {log_path})"
 
 
+def pin_document_id(tex_path: Path) -> None:
+    """Give the PDF an /ID derived from its LaTeX source, not from the output path and clock.
+
+    LuaTeX otherwise hashes the time and the file's full path into the trailer /ID, the one thing
+    that made two builds of the same commit in different folders differ.
+    """
+    tex = tex_path.read_text(encoding="utf-8")
+    if tex.startswith("\\pdfvariable trailerid"):
+        return
+    digest = hashlib.md5(tex.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
+    tex_path.write_text(f"\\pdfvariable trailerid {{[<{digest}> <{digest}>]}}\n{tex}", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=Path("docs"))
@@ -95,11 +109,17 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     sphinx_seconds = time.monotonic() - started
+    pin_document_id(latex_dir / TEX_NAME)
 
     # latexmk reruns LuaLaTeX until cross-references and the table of contents settle.
+    # With SOURCE_DATE_EPOCH set, LuaTeX dates the PDF by it instead of the clock
+    # (FORCE_SOURCE_DATE), so two builds of one commit give the same PDF.
+    env = dict(os.environ)
+    if env.get("SOURCE_DATE_EPOCH"):
+        env["FORCE_SOURCE_DATE"] = "1"
     latexmk = subprocess.run(
-        ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", TEX_NAME], cwd=latex_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        errors="replace")
+        ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", TEX_NAME], cwd=latex_dir,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", env=env)
     built = latex_dir / PDF_NAME
     if latexmk.returncode != 0 or not built.is_file():
         print(f"make pdf: {explain_latex_failure(latex_dir, args.source, latexmk.stdout)}\n"
