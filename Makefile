@@ -47,8 +47,9 @@ html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; 
 pdf: $(ENV_STAMP) ## Build the handbook as one PDF: $(BUILDDIR)/pdf/mbodi-handbook.pdf (needs TeX Live)
 	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
 
-check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding; report in $(BUILDDIR)/check/report.json
-	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
+check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding (SINCE=<ref>: also on pages gone without a redirect)
+	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
+		$(if $(SINCE),--since $(call shell_quote,SINCE))
 
 linkcheck: $(ENV_STAMP) ## Check external links into $(BUILDDIR)/linkcheck (SINCE=<git ref>: only changed links)
 	$(BIN)/python scripts/linkcheck.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \

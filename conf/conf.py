@@ -23,6 +23,8 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinx_copybutton",
+    "sphinx_last_updated_by_git",
+    "notfound.extension",
     "handbook",
 ]
 
@@ -49,7 +51,13 @@ myst_heading_anchors = 3
 html_theme = "furo"
 html_title = "Mbodi Handbook"
 html_static_path: list[str] = []  # the extension adds its own static folder for HTML builders
-html_last_updated_fmt = None
+# "Last updated" from git: the author date of the last commit that changed the page, in UTC so
+# every machine prints the same date. A shallow clone shows no date (a notice, never a warning).
+html_last_updated_fmt = "%Y-%m-%d"
+git_last_updated_timezone = "UTC"
+# The 404 page links assets by absolute path: where the site is served from ("/" at a domain's
+# root, "/handbook/" under a path, as on a project's GitHub Pages).
+notfound_urls_prefix = os.environ.get("HANDBOOK_BASE_PATH", "/")
 html_copy_source = False
 # Furo's sidebar, with the handbook's "Download PDF" under the search box.
 html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "sidebar/download-pdf.html",

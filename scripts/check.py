@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import fnmatch
 import io
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -176,14 +178,17 @@ def escape_annotation(text: str, property_value: bool = False) -> str:
     return text
 
 
-def annotation(finding: Finding) -> str:
-    return (f"::error file={escape_annotation(finding.file, True)},line={finding.line},"
+def annotation(finding: Finding, level: str = "error") -> str:
+    return (f"::{level} file={escape_annotation(finding.file, True)},line={finding.line},"
             f"title={escape_annotation('handbook check: ' + finding.kind, True)}::"
             f"{escape_annotation(finding.message + ' — ' + finding.hint)}")
 
 
 def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> tuple[object, str | None]:
-    """A fresh nitpicky HTML build; returns its config and, if it could not run, why."""
+    """A fresh nitpicky HTML build; returns the application and, if it could not run, why.
+
+    Reviews are judged by today's date, whatever SOURCE_DATE_EPOCH says: the gate is about now.
+    """
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -191,9 +196,10 @@ def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> 
     try:
         with patch_docutils(conf), docutils_namespace():
             app = Sphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
-                         confoverrides={"nitpicky": True}, status=None, warning=warnings, freshenv=True)
+                         confoverrides={"nitpicky": True, "handbook_today": dt.date.today().isoformat()},
+                         status=None, warning=warnings, freshenv=True)
             app.build(force_all=True)
-            return app.config, None
+            return app, None
     except SphinxError as error:
         return None, f"{error.category}: {error}"
     except Exception:  # a bug in an extension, not a writer's mistake: keep the details in a file
@@ -202,11 +208,48 @@ def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> 
         return None, f"the build crashed ({sys.exc_info()[1]!r}); details in {log}"
 
 
+def overdue_reviews(app: object, source: Path) -> list[Finding]:
+    """Pages past their review date: listed as notices with their owners, never failures."""
+    today = dt.date.today()
+    findings = []
+    for docname, review in app.env.domains["pages"].overdue(today):
+        findings.append(Finding(
+            display_path(str(app.env.doc2path(docname))), review.line, "review-overdue",
+            f"overdue for review since {review.due} (last reviewed {review.last_reviewed}); owner: {review.owner}",
+            "ask the owner to review the page and update 'last-reviewed'", severity="notice"))
+    return findings
+
+
+def pages_gone_since(app: object, source: Path, ref: str) -> tuple[list[Finding], str | None]:
+    """Pages that existed at ``ref`` and are gone now with no redirect to where they went."""
+    listing = subprocess.run(["git", "ls-tree", "-r", "--name-only", ref, "."], cwd=source,
+                             capture_output=True, text=True)
+    if listing.returncode != 0:
+        reason = (listing.stderr.strip().splitlines() or ["not a git repository"])[-1]
+        return [], f"--since {ref}: git cannot list the pages at that ref ({reason})"
+    suffixes = tuple(app.config.source_suffix)
+    redirects = app.env.domains["pages"].redirect_map(app.config.handbook_redirects)
+    findings = []
+    for path in listing.stdout.splitlines():
+        if not path.endswith(suffixes):
+            continue
+        docname = path.rsplit(".", 1)[0]
+        if docname in app.env.found_docs or docname in redirects or app.env.doc2path(docname).exists():
+            continue
+        findings.append(Finding(
+            display_path(str(source / path)), 1, "moved-page",
+            f"page '{docname}' existed at {ref} and is gone, with no redirect to where it went",
+            f"add 'redirect-from: [{docname}]' to the front matter of the page that replaces it, or map it "
+            "in handbook_redirects in conf.py"))
+    return findings, None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=Path("docs"))
     parser.add_argument("--conf", type=Path, default=Path("conf"))
     parser.add_argument("--builddir", type=Path, default=Path("_build"))
+    parser.add_argument("--since", help="also fail on pages removed since this git ref without a redirect")
     args = parser.parse_args(argv)
     for path, what in ((args.source, "source tree"), (args.conf / "conf.py", "configuration")):
         if not path.exists():
@@ -216,8 +259,17 @@ def main(argv: list[str] | None = None) -> int:
     outdir = args.builddir / "check"
     outdir.mkdir(parents=True, exist_ok=True)
     warnings = io.StringIO()
-    config, failure = run_build(args.source, args.conf, outdir, warnings)
+    app, failure = run_build(args.source, args.conf, outdir, warnings)
+    config = app.config if app else None
     findings = parse_warnings(warnings.getvalue())
+    if app is not None:
+        findings.extend(overdue_reviews(app, args.source))
+        if args.since:
+            gone, since_failure = pages_gone_since(app, args.source, args.since)
+            if since_failure:
+                print(f"make check: {since_failure}", file=sys.stderr)
+                return 2
+            findings.extend(gone)
     if failure:
         findings.append(Finding(display_path(str(args.conf / "conf.py")), 1, "build", failure,
                                 "fix the error above; the build could not finish"))
@@ -225,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
                                        str(args.conf / "conf.py"))
     findings.extend(problems)
     apply_silences(findings, silences)
-    findings.sort(key=lambda f: (f.severity != "error", f.file, f.line, f.kind, f.message))
+    severity_order = {"error": 0, "notice": 1, "silenced": 2}
+    findings.sort(key=lambda f: (severity_order.get(f.severity, 3), f.file, f.line, f.kind, f.message))
 
     report = outdir / "report.json"
     temporary = report.with_suffix(".json.tmp")
@@ -234,23 +287,28 @@ def main(argv: list[str] | None = None) -> int:
     os.replace(temporary, report)  # a reader never sees half a report
 
     errors = [f for f in findings if f.severity == "error"]
+    notices = [f for f in findings if f.severity == "notice"]
     silenced = [f for f in findings if f.severity == "silenced"]
     for finding in errors:
         print(f"{finding.location()}: {finding.kind}: {finding.message}\n    how to fix: {finding.hint}")
+    for finding in notices:
+        print(f"{finding.location()}: notice: {finding.kind}: {finding.message}")
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for finding in errors:
             print(annotation(finding))
+        for finding in notices:
+            print(annotation(finding, "warning"))
     counts: dict[str, int] = {}
     for finding in errors:
         counts[finding.kind] = counts.get(finding.kind, 0) + 1
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
     tail = f"; {len(silenced)} silenced on purpose" if silenced else ""
+    tail += f"; {len(notices)} notice(s), which do not fail the check" if notices else ""
     if errors:
         print(f"\nmake check: FAILED with {len(errors)} finding(s): {summary}{tail}. Report: {report}")
         return 1
     print(f"make check: passed, no findings{tail}. Report: {report}")
     return 1 if failure else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

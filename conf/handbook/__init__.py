@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .pages import setup_pages
 from .pdf import setup_pdf
 from .quality import setup_quality
 from .records import setup_records
@@ -23,6 +24,7 @@ def setup(app: Any) -> dict[str, Any]:
     setup_records(app)
     setup_quality(app)
     setup_pdf(app)
+    setup_pages(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {

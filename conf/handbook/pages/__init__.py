@@ -1,0 +1,198 @@
+"""What every handbook page may carry besides its text: an owner and review dates, old paths
+that still lead to it, and a link to its source.
+
+- ``owner`` / ``last-reviewed`` / ``review-every`` front matter: shown under the page title, with an
+  "overdue for review" notice once the review date has passed (`make check` lists those pages).
+- ``redirect-from`` front matter (or ``handbook_redirects`` in conf.py): the build writes a small
+  redirect page at each old path, so links and bookmarks to moved pages keep working.
+- ``handbook_repository_url``: Furo's "edit this page" and "view source" buttons, for any fork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.util import logging
+
+from ..records.model import read_front_matter
+from . import redirects, review, source_links
+
+logger = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def warn(subtype: str, message: str, location: Any) -> None:
+    logger.warning(message, location=location, type="handbook", subtype=subtype)
+
+
+class PagesDomain(Domain):
+    """Per page: its review data and the old paths it answers for."""
+
+    name = "pages"
+    label = "Handbook pages"
+    initial_data: dict[str, dict[str, Any]] = {"reviews": {}, "redirects": {}}
+    tables = ("reviews", "redirects")
+
+    def clear_doc(self, docname: str) -> None:
+        for key in self.tables:
+            self.data.setdefault(key, {}).pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in self.tables:
+            for docname, value in otherdata.get(key, {}).items():
+                if docname in docnames:
+                    self.data.setdefault(key, {})[docname] = value
+
+    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+        front_matter = read_front_matter(_read_text(env.doc2path(docname)))
+        required = _review_required(docname, env.config.handbook_review_required)
+        found, problems = review.read_review(front_matter, required)
+        for problem in problems:
+            warn(problem.rule, problem.message, (docname, problem.line))
+        if found is not None:
+            self.data.setdefault("reviews", {})[docname] = vars(found)
+        old_paths, problems = redirects.read_redirect_from(front_matter)
+        for problem in problems:
+            warn(problem.rule, problem.message, (docname, problem.line))
+        if old_paths:
+            self.data.setdefault("redirects", {})[docname] = old_paths
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+    def review_of(self, docname: str) -> review.Review | None:
+        fields = self.data.get("reviews", {}).get(docname)
+        return review.Review(**fields) if fields else None
+
+    def overdue(self, today: dt.date) -> list[tuple[str, review.Review]]:
+        found = [(docname, self.review_of(docname)) for docname in sorted(self.data.get("reviews", {}))]
+        return [(docname, found_review) for docname, found_review in found
+                if found_review is not None and found_review.overdue_on(today)]
+
+    def redirect_map(self, config_map: dict[str, str]) -> dict[str, tuple[str, tuple[str, int] | None]]:
+        """Old docname -> (new docname, (declaring page, line) or None for conf.py)."""
+        mapping: dict[str, tuple[str, tuple[str, int] | None]] = {
+            redirects.normalise(old): (redirects.normalise(new), None) for old, new in config_map.items()}
+        for docname, entries in sorted(self.data.get("redirects", {}).items()):
+            for old, line in entries:
+                mapping.setdefault(old, (docname, (docname, line)))
+        return mapping
+
+
+def _read_text(path: Any) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _review_required(docname: str, folders: list[str]) -> bool:
+    folder, _, basename = docname.rpartition("/")
+    return basename != "index" and any(folder == f.strip("/") for f in folders)
+
+
+def _today(config: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(config.handbook_today)
+    except ValueError:
+        return review.today_for_build()
+
+
+def show_review(app: Any, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: owner and review dates under the title; a notice once overdue."""
+    found = app.env.domains["pages"].review_of(docname)
+    if found is None or app.builder.format not in ("html", "latex"):
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    position = 1 if section.children and isinstance(section[0], nodes.title) else 0
+    inserted: list[nodes.Node] = []
+    if found.overdue_on(_today(app.config)):
+        notice = nodes.admonition(classes=["warning", "handbook-overdue"])
+        notice += nodes.title(text="Overdue for review")
+        notice += nodes.paragraph(text=f"This page was last reviewed on {found.last_reviewed} and was due for "
+                                       f"review on {found.due}. Its owner, {found.owner}, should check it is "
+                                       "still right and update 'last-reviewed'.")
+        inserted.append(notice)
+    line = nodes.paragraph(classes=["handbook-review"])
+    line += nodes.Text(f"Owner: {found.owner} · Last reviewed: {found.last_reviewed} · Next review: {found.due}")
+    inserted.append(line)
+    section[position:position] = inserted
+
+
+def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: one small page at every old path, pointing at the page's new place."""
+    if app.builder.format != "html" or app.builder.name in ("singlehtml", "handbook-linkcheck"):
+        return
+    domain: PagesDomain = app.env.domains["pages"]
+    for old, (new, origin) in sorted(domain.redirect_map(app.config.handbook_redirects).items()):
+        problem = redirects.judge(old, new, app.env.found_docs)
+        if problem:
+            warn("redirect", problem, origin or f"{Path(app.confdir) / 'conf.py'}:{_conf_line(app, old)}")
+            continue
+        target = app.builder.get_relative_uri(old, new)
+        yield old, {"title": f"Moved to {app.env.titles[new].astext()}", "redirect_url": target}, "handbook-redirect.html"
+
+
+def _conf_line(app: Any, text: str) -> int:
+    lines = _read_text(Path(app.confdir) / "conf.py").splitlines()
+    return next((number for number, line in enumerate(lines, 1) if text in line), 1)
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    if not config.handbook_today:
+        config.handbook_today = review.today_for_build().isoformat()
+    source_links.configure(app, config)
+
+
+class GitDatesNotice(logging.logging.Filter):
+    """A shallow clone, or a tree outside git, is a reason to show no date, not a failed build.
+
+    sphinx-last-updated-by-git reports these as warnings (one per page for a shallow clone), which
+    fail a ``-W`` build; they become one notice per kind instead.
+    """
+
+    QUIET = {"too_shallow", "subprocess_error", "command_not_found"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: Any) -> bool:
+        subtype = getattr(record, "subtype", "")
+        if getattr(record, "type", "") != "git" or subtype not in self.QUIET:
+            return True
+        if subtype in self.seen:
+            return False
+        self.seen.add(subtype)
+        record.levelno, record.levelname = logging.logging.INFO, "INFO"
+        record.msg = f"notice: {record.msg}; pages show no 'last updated' date"
+        record.location = None
+        return True
+
+
+def setup_pages(app: Any) -> None:
+    logging.logging.getLogger("sphinx.sphinx_last_updated_by_git").addFilter(GitDatesNotice())
+    # Folders whose pages (other than index) must carry owner and review dates.
+    app.add_config_value("handbook_review_required", ["engineering/runbooks"], "env", types=frozenset({list}))
+    # The date reviews are judged by; "" means SOURCE_DATE_EPOCH's date when set, else today.
+    app.add_config_value("handbook_today", "", "html", types=frozenset({str}))
+    # Old path -> new page (docnames without suffix), beside `redirect-from` in front matter.
+    app.add_config_value("handbook_redirects", {}, "html", types=frozenset({dict}))
+    # The repository the sources live in, for "edit this page"; "" hides the buttons.
+    app.add_config_value("handbook_repository_url", os.environ.get("HANDBOOK_REPOSITORY_URL", ""), "html",
+                         types=frozenset({str}))
+    app.add_config_value("handbook_repository_branch", os.environ.get("HANDBOOK_REPOSITORY_BRANCH", "main"),
+                         "html", types=frozenset({str}))
+    app.add_domain(PagesDomain)
+    app.connect("config-inited", _add_templates)
+    app.connect("doctree-resolved", show_review)
+    app.connect("html-collect-pages", collect_redirect_pages)

@@ -1,0 +1,59 @@
+"""Old paths that must keep working after a page moves.
+
+A page lists the paths it used to have (docnames, i.e. source paths without ``.md``)::
+
+    redirect-from: [engineering/old-name, runbooks/deploy]
+
+The build then writes a small page at each old path that sends the reader on (``meta refresh``
+plus a plain link, so it works without JavaScript). sphinx-reredirects does the writing part well,
+but it reads its map only from conf.py; declaring the old path on the page itself keeps the fact
+with the page that moved, so the handbook writes these few lines itself.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Set
+
+from ..records.model import FrontMatter, Problem
+
+OLD_PATH = re.compile(r"^[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*$")
+
+
+def normalise(path: str) -> str:
+    """``/engineering/old.html`` or ``engineering/old.md`` -> ``engineering/old``."""
+    path = path.strip().strip("/")
+    for suffix in (".html", ".md"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    return posixpath.normpath(path) if path else path
+
+
+def read_redirect_from(front_matter: FrontMatter) -> tuple[list[tuple[str, int]], list[Problem]]:
+    value = front_matter.values.get("redirect-from")
+    if value is None or value == "":
+        return [], []
+    line = front_matter.lines.get("redirect-from", front_matter.first_line)
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        return [], [Problem("redirect", line, "'redirect-from' must be a list of old paths, e.g. "
+                                              "redirect-from: [engineering/old-name]")]
+    found, problems = [], []
+    for item in items:
+        old = normalise(item)
+        if not OLD_PATH.match(old) or old.startswith(".."):
+            problems.append(Problem("redirect", line, f"'redirect-from' entry '{item}' is not a path inside the "
+                                                      "handbook; write it like engineering/old-name"))
+        else:
+            found.append((old, line))
+    return found, problems
+
+
+def judge(old: str, new: str, found_docs: Set[str]) -> str | None:
+    """Why a redirect cannot be written, or None."""
+    if old in found_docs:
+        return f"cannot redirect '{old}' to '{new}': '{old}' is still a page; remove the redirect or the page"
+    if new not in found_docs:
+        return f"redirect from '{old}' points to '{new}', which is not a page; fix the target"
+    return None

@@ -1,0 +1,80 @@
+"""Page ownership and review dates, as plain data and rules.
+
+A page opts in with front matter (runbooks must)::
+
+    owner: handbook-maintainers
+    last-reviewed: 2026-11-27
+    review-every: 180          # days; optional, default 180
+
+Nothing here imports Sphinx; ``__init__.py`` is the glue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+
+from ..records.model import FrontMatter, Problem, parse_date
+
+DEFAULT_REVIEW_DAYS = 180
+# A review interval longer than this is a typo ("1800"), not a policy.
+LONGEST_REVIEW_DAYS = 3 * 366
+
+
+@dataclasses.dataclass
+class Review:
+    """One page's owner and review dates: plain values, so it pickles into the environment."""
+
+    owner: str
+    last_reviewed: str  # ISO date
+    review_every: int  # days
+    line: int  # where to point a reader of the source
+
+    @property
+    def due(self) -> str:
+        return (dt.date.fromisoformat(self.last_reviewed) + dt.timedelta(days=self.review_every)).isoformat()
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return today > dt.date.fromisoformat(self.due)
+
+
+def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | None, list[Problem]]:
+    """The page's review data, or the problems that keep it from having any."""
+    values, lines = front_matter.values, front_matter.lines
+    fields = ("owner", "last-reviewed", "review-every")
+    if not required and not any(field in values for field in fields):
+        return None, []
+    problems: list[Problem] = []
+    first = front_matter.first_line
+
+    owner = values.get("owner")
+    if not isinstance(owner, str) or not owner.strip():
+        where = lines.get("owner", first)
+        problems.append(Problem("review-field", where, "'owner' is missing or empty; name who keeps this page "
+                                "current, e.g. 'owner: handbook-maintainers'"))
+    last = values.get("last-reviewed")
+    last_date = parse_date(last) if isinstance(last, str) else None
+    if last_date is None:
+        where = lines.get("last-reviewed", first)
+        shown = f" '{last}'" if isinstance(last, str) and last else ""
+        problems.append(Problem("review-date", where, f"'last-reviewed'{shown} is missing or not a real date; "
+                                "write the date of the last review as YYYY-MM-DD"))
+    every = values.get("review-every", str(DEFAULT_REVIEW_DAYS))
+    days = int(every) if isinstance(every, str) and re.fullmatch(r"\s*\d{1,6}\s*", every) else None
+    if days is None or not 1 <= days <= LONGEST_REVIEW_DAYS:
+        problems.append(Problem("review-field", lines.get("review-every", first),
+                                f"'review-every: {every}' must be a number of days from 1 to {LONGEST_REVIEW_DAYS}"))
+        days = DEFAULT_REVIEW_DAYS
+    if problems:
+        return None, problems
+    return Review(owner.strip(), last_date.isoformat(), days, lines.get("last-reviewed", first)), []
+
+
+def today_for_build() -> dt.date:
+    """The date a build judges reviews by: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
