@@ -54,6 +54,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "handbook.record": ("decision-record", "fix the record's front matter as the message says"),
     "handbook.text": ("bad-text", "retype the text; the message names the characters"),
     "handbook.link": ("internal-link", "point the link at a page, anchor or file that exists"),
+    "handbook.active-content": ("active-content", "remove the script, handler or frame, or opt the page in with "
+                                                  "'allow-active-content: <reason>' in its front matter"),
+    "handbook.third-party": ("third-party", "copy the resource into the handbook and link it locally"),
+    "handbook.review": ("page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'"),
+    "handbook.redirect": ("redirect", "point the redirect at a page that exists, from a path that is not a page"),
     "toc.not_included": ("orphan", "add the page to a toctree in its section's index.md, or put "
                                    "'orphan: true' in its front matter if it is reached another way"),
     "toc": ("toctree", "list only documents that exist, without the .md suffix"),
@@ -196,7 +201,8 @@ def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> 
     try:
         with patch_docutils(conf), docutils_namespace():
             app = Sphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
-                         confoverrides={"nitpicky": True, "handbook_today": dt.date.today().isoformat()},
+                         confoverrides={"nitpicky": True, "handbook_today": dt.date.today().isoformat(),
+                                        "handbook_check_output": True},
                          status=None, warning=warnings, freshenv=True)
             app.build(force_all=True)
             return app, None

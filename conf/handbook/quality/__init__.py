@@ -20,7 +20,8 @@ from docutils import nodes
 from sphinx.domains import Domain
 from sphinx.util import logging
 
-from . import links, text
+from ..records.model import read_front_matter
+from . import active, links, text
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +74,45 @@ class QualityDomain(Domain):
                              if link.url in source_lines[number - 1]), start + link.line)
                 seen[link.url] = line
                 raw_links.append((line, link.url))
+        self._check_active_content(env, docname, document, source_lines)
         self.data.setdefault("ids", {})[docname] = sorted(ids)
         if raw_links:
             self.data.setdefault("raw_links", {})[docname] = raw_links
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
         return []
+
+    def _check_active_content(self, env: Any, docname: str, document: nodes.document,
+                              source_lines: list[str] | None) -> None:
+        """Scripts, handlers, script URLs and foreign frames in raw HTML; third-party resources."""
+        active_hits: list[tuple[int, str]] = []
+        foreign: list[tuple[int, str]] = []
+        for node in document.findall(nodes.raw):
+            if "html" not in node.get("format", "").split():
+                continue
+            found_active, found_foreign = active.scan(node.astext())
+            start = node.line or (node.parent.line if node.parent is not None else None) or 1
+            active_hits += [(start + hit.line, hit.message) for hit in found_active]
+            foreign += [(start + hit.line, hit.message) for hit in found_foreign]
+        for node in document.findall(nodes.image):
+            if active.is_other_origin(node.get("uri", "")):
+                line = node.line or (node.parent.line if node.parent is not None else None) or 1
+                foreign.append((line, f"an image loads {node['uri']}"))
+        for line, message in foreign:
+            logger.warning(f"{message}: the site must load nothing from another origin; copy the file into "
+                           "the handbook and link it locally", location=(docname, line),
+                           type="handbook", subtype="third-party")
+        if not active_hits:
+            return
+        front_matter = read_front_matter("\n".join(source_lines or _read_lines(env.doc2path(docname))))
+        reason = front_matter.values.get("allow-active-content")
+        if isinstance(reason, str) and reason.strip():
+            return  # opted in, with the reason in the page for reviewers to see
+        hint = ("remove it, or opt this page in with front matter 'allow-active-content: <why it is needed>'"
+                if reason is None else "'allow-active-content' must state why the page needs it")
+        for line, message in active_hits:
+            logger.warning(f"raw HTML brings in active content, {message}; {hint}", location=(docname, line),
+                           type="handbook", subtype="active-content")
 
 
 def _read_lines(path: Any) -> list[str]:
@@ -137,9 +171,33 @@ def check_raw_links(app: Any, env: Any) -> None:
                                type="handbook", subtype="link-raw-html")
 
 
+def check_output_origins(app: Any, exception: Exception | None) -> None:
+    """``build-finished``: no built page or stylesheet loads anything from another origin.
+
+    Catches what sources cannot show: a theme, extension or template adding a web font, a script
+    from a CDN, or analytics.
+    """
+    if exception is not None or app.builder.format != "html" or not app.config.handbook_check_output:
+        return
+    outdir = Path(app.outdir)
+    for path in sorted(outdir.rglob("*")):
+        if path.suffix not in (".html", ".css") or ".doctrees" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        hits = active.third_party_in_css(text) if path.suffix == ".css" else active.scan(text)[1]
+        for hit in hits:
+            logger.warning(f"the built site loads from another origin: {hit.message}; the handbook must "
+                           "load nothing from other sites", location=f"{path}:{hit.line + 1}",
+                           type="handbook", subtype="third-party")
+
+
 def setup_quality(app: Any) -> None:
     # Read by scripts/check.py: [{"kind": ..., "files": glob, "reason": ...}], a reason required.
     app.add_config_value("handbook_check_silence", [], "", types=frozenset({list, tuple}))
+    # Scan the built pages and stylesheets for third-party resources (make check turns this on;
+    # it reads every output file, which a plain build need not pay for).
+    app.add_config_value("handbook_check_output", False, "", types=frozenset({bool}))
     app.add_domain(QualityDomain)
     app.connect("source-read", check_text)
     app.connect("env-check-consistency", check_raw_links)
+    app.connect("build-finished", check_output_origins)

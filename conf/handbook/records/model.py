@@ -43,7 +43,7 @@ class RecordKind:
 # Front matter that any handbook page may carry; a record does not warn about these.
 GENERAL_FIELDS = frozenset(
     {"orphan", "nocomments", "nosearch", "tocdepth", "html_meta", "myst", "substitutions",
-     "owner", "last-reviewed", "review-every", "redirect-from"}
+     "owner", "last-reviewed", "review-every", "redirect-from", "allow-active-content"}
 )
 
 ADR = RecordKind(
