@@ -136,6 +136,12 @@ def test_redirect_map_in_conf_and_bad_redirects_warn(build_tree, tmp_path):
     assert re.search(r"conf\.py:\d+: WARNING: .*\[handbook\.redirect\]", built.warnings)
 
 
+def test_an_old_path_claimed_twice_warns(build_tree):
+    built = build_tree({**TREE, "other.md": "---\nredirect-from: [old-guide]\n---\n# Other\n",
+                        "index.md": TREE["index.md"].replace("guide\n", "guide\nother\n")})
+    assert "other.md:2: WARNING: 'old-guide' is declared in redirect-from by both 'guide' and 'other'" in built.warnings
+
+
 def run_check(source: Path, builddir: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "scripts/check.py", "--source", str(source), "--conf", "conf",
                            "--builddir", str(builddir), *extra], cwd=REPO, capture_output=True, text=True)

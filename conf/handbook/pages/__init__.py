@@ -84,6 +84,17 @@ class PagesDomain(Domain):
                 mapping.setdefault(old, (docname, (docname, line)))
         return mapping
 
+    def redirect_conflicts(self) -> list[tuple[str, str, str, int]]:
+        """(old path, first page, second page, its line) for old paths two pages both claim."""
+        claimed: dict[str, str] = {}
+        conflicts = []
+        for docname, entries in sorted(self.data.get("redirects", {}).items()):
+            for old, line in entries:
+                if old in claimed and claimed[old] != docname:
+                    conflicts.append((old, claimed[old], docname, line))
+                claimed.setdefault(old, docname)
+        return conflicts
+
 
 def _read_text(path: Any) -> str:
     try:
@@ -132,6 +143,9 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
     if app.builder.format != "html" or app.builder.name in ("singlehtml", "handbook-linkcheck"):
         return
     domain: PagesDomain = app.env.domains["pages"]
+    for old, first, second, line in domain.redirect_conflicts():
+        warn("redirect", f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
+                         f"to '{first}'; remove it from one of them", (second, line))
     for old, (new, origin) in sorted(domain.redirect_map(app.config.handbook_redirects).items()):
         problem = redirects.judge(old, new, app.env.found_docs)
         if problem:
