@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .linkcheck import setup_linkcheck
 from .pages import setup_pages
 from .pdf import setup_pdf
 from .quality import setup_quality
@@ -22,6 +23,7 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Any) -> dict[str, Any]:
     setup_records(app)
+    setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
     setup_pages(app)
