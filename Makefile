@@ -19,6 +19,7 @@ BIN        := $(VENV)/bin
 SPHINX     := $(BIN)/sphinx-build -c $(CONFDIR) -n
 # The environment is (re)built from the lock whenever the lock is newer than it.
 ENV_STAMP  := $(VENV)/.installed-from-lock
+AXE_STAMP  := tests/browser/node_modules/.installed-from-lock
 
 # Single-quote a make variable for the shell, unexpanded, so titles may hold ', " and $.
 shell_quote = '$(subst ','\'',$(value $(1)))'
@@ -59,8 +60,13 @@ livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(P
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
 		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(ENV_STAMP) ## Run the test suite (pytest)
+test: $(ENV_STAMP) $(AXE_STAMP) ## Run the test suite (pytest), browser tests included
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests' accessibility checks, from the npm lock (hash-checked by npm ci).
+$(AXE_STAMP): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
 
 adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N] [number=N]
 	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title $(call shell_quote,title) \

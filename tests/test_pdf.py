@@ -125,7 +125,8 @@ def test_internal_links_land_on_the_right_page(reader):
     pages = {title: page for _, title, page in outline_entries(reader)}
     superseded = next(page for title, page in pages.items() if "ADR-0005" in title)
     successor = next(page for title, page in pages.items() if "ADR-0006" in title)
-    assert successor in link_targets(reader, superseded)
+    # The record's box is on its first page or, if its title fell at a page's foot, the next.
+    assert successor in link_targets(reader, superseded) + link_targets(reader, superseded + 1)
     assert "ADR-0006: Generate decision indexes" in reader.pages[successor].extract_text()
 
 
@@ -158,8 +159,9 @@ def test_status_boxes_are_coloured_by_status(built, reader):
     superseded = next(page for title, page in pages.items() if "ADR-0005" in title) + 1
     accepted = next(page for title, page in pages.items() if "ADR-0001" in title) + 1
     purple, green = (0x73, 0x39, 0xC9), (0x1A, 0x7F, 0x37)
-    assert colour_pixels(built, superseded, purple) > 20
-    assert colour_pixels(built, accepted, green) > 20
+    # The box is on the record's first page (or the next, if its title fell at a page's foot).
+    assert max(colour_pixels(built, superseded, purple), colour_pixels(built, superseded + 1, purple)) > 20
+    assert max(colour_pixels(built, accepted, green), colour_pixels(built, accepted + 1, green)) > 20
     tex = (built / "pdf" / "latex" / "mbodi-handbook.tex").read_text(encoding="utf-8")
     assert tex.count(r"\begin{sphinxuseclass}{handbook-status-box}") >= 8
     assert r"\begin{sphinxadmonition}{warning}" in tex  # the superseded record's warning box

@@ -13,6 +13,7 @@ from .linkcheck import setup_linkcheck
 from .pages import setup_pages
 from .pdf import setup_pdf
 from .quality import setup_quality
+from .reading import setup_reading
 from .records import setup_records
 
 __version__ = "0.1.0"
@@ -27,6 +28,7 @@ def setup(app: Any) -> dict[str, Any]:
     setup_quality(app)
     setup_pdf(app)
     setup_pages(app)
+    setup_reading(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {

@@ -66,6 +66,7 @@ DESIGN = r"""
 
 # Long identifiers and URLs must wrap instead of running off the page.
 WRAPPING = r"""
+\usepackage{needspace}
 \usepackage{xurl}
 \sloppy
 \setlength{\emergencystretch}{3em}

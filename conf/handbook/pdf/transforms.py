@@ -38,6 +38,13 @@ def children_after_their_page(doctree: nodes.document) -> None:
             wrapper.parent.remove(wrapper)
 
 
+def keep_titles_with_their_text(doctree: nodes.document) -> None:
+    """Start each page on a new page if less than a few lines are left, so no title is stranded at
+    the foot of a page with its status box or first paragraph on the next."""
+    for marker in doctree.findall(addnodes.start_of_file):
+        marker.insert(0, nodes.raw("", r"\needspace{12\baselineskip}", format="latex"))
+
+
 def mark_dropdowns(doctree: nodes.document) -> None:
     """sphinx-design prints a dropdown open, as its title and content; give it a frame to match."""
     for node in doctree.findall(nodes.container):
@@ -49,4 +56,5 @@ def shape_latex_document(app: Any, doctree: nodes.document, docname: str) -> Non
     """``doctree-resolved`` for the LaTeX builder, on the assembled document."""
     if app.builder.format == "latex" and docname in {entry[0] for entry in app.config.latex_documents}:
         children_after_their_page(doctree)
+        keep_titles_with_their_text(doctree)
         mark_dropdowns(doctree)

@@ -30,17 +30,22 @@ def link_to(builder: Any, fromdocname: str, record: model.DecisionRecord) -> nod
 def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.DecisionRecord) -> list[nodes.Node]:
     kind = model.KINDS[record.kind]
     box = nodes.container(classes=["handbook-status-box", f"handbook-status-{record.status or 'unknown'}"])
-    header = nodes.paragraph(classes=["handbook-status-line"])
-    header += nodes.strong(text="Status: ")
-    header += badge(record.status)
-    box += header
-
     fields = nodes.field_list(classes=["handbook-status-fields"])
+    # LaTeX sets a field list as a description list, each label on a line of its own; on paper
+    # the box reads better as "Label: value" lines.
+    on_paper = builder.format == "latex"
 
     def field(name: str, *body: nodes.Node) -> None:
         paragraph = nodes.paragraph()
+        if on_paper:
+            paragraph += nodes.strong(text=f"{name}: ")
+            paragraph.extend(body)
+            fields.append(paragraph)
+            return
         paragraph.extend(body)
         fields.append(nodes.field("", nodes.field_name(text=name), nodes.field_body("", paragraph)))
+
+    field("Status", badge(record.status))
 
     if record.date:
         field("Date", nodes.Text(record.date))
@@ -61,7 +66,9 @@ def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.Decisi
         links.append(link_to(builder, record.docname, old))
     if links:
         field("Supersedes", *links)
-    if len(fields):
+    if on_paper:
+        box.extend(fields.children)
+    else:
         box += fields
 
     result: list[nodes.Node] = [box]
