@@ -34,7 +34,7 @@ def setup(app: Any) -> dict[str, Any]:
     return {
         "version": __version__,
         # Bump whenever what the extension keeps in the environment changes shape.
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

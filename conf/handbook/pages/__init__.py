@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Set
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.domains import Domain
 from sphinx.util import logging
 
+from ..pagedata import PageDataDomain
 from ..records.model import read_front_matter
 from . import redirects, review, source_links
 
@@ -31,23 +31,13 @@ def warn(subtype: str, message: str, location: Any) -> None:
     logger.warning(message, location=location, type="handbook", subtype=subtype)
 
 
-class PagesDomain(Domain):
+class PagesDomain(PageDataDomain):
     """Per page: its review data and the old paths it answers for."""
 
     name = "pages"
     label = "Handbook pages"
     initial_data: dict[str, dict[str, Any]] = {"reviews": {}, "redirects": {}}
     tables = ("reviews", "redirects")
-
-    def clear_doc(self, docname: str) -> None:
-        for key in self.tables:
-            self.data.setdefault(key, {}).pop(docname, None)
-
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in self.tables:
-            for docname, value in otherdata.get(key, {}).items():
-                if docname in docnames:
-                    self.data.setdefault(key, {})[docname] = value
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
         front_matter = read_front_matter(_read_text(env.doc2path(docname)))
@@ -62,9 +52,6 @@ class PagesDomain(Domain):
             warn(problem.rule, problem.message, (docname, problem.line))
         if old_paths:
             self.data.setdefault("redirects", {})[docname] = old_paths
-
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
-        return []
 
     def review_of(self, docname: str) -> review.Review | None:
         fields = self.data.get("reviews", {}).get(docname)

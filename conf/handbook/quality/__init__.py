@@ -12,38 +12,26 @@ build; `scripts/check.py` turns all of those warnings into findings.
 from __future__ import annotations
 
 import os
-from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.domains import Domain
 from sphinx.util import logging
 
+from ..pagedata import PageDataDomain
 from ..records.model import read_front_matter
 from . import active, links, text
 
 logger = logging.getLogger(__name__)
 
 
-class QualityDomain(Domain):
+class QualityDomain(PageDataDomain):
     """Per page: the ids a link may target, and the links found in its raw HTML."""
 
     name = "quality"
     label = "Documentation quality"
     initial_data: dict[str, dict[str, Any]] = {"ids": {}, "raw_links": {}}
-
     tables = ("ids", "raw_links")
-
-    def clear_doc(self, docname: str) -> None:
-        for key in self.tables:
-            self.data.setdefault(key, {}).pop(docname, None)
-
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in self.tables:
-            for docname, value in otherdata.get(key, {}).items():
-                if docname in docnames:
-                    self.data.setdefault(key, {})[docname] = value
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
         ids: set[str] = set()
@@ -78,9 +66,6 @@ class QualityDomain(Domain):
         self.data.setdefault("ids", {})[docname] = sorted(ids)
         if raw_links:
             self.data.setdefault("raw_links", {})[docname] = raw_links
-
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:
-        return []
 
     def _check_active_content(self, env: Any, docname: str, document: nodes.document,
                               source_lines: list[str] | None) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.domains import Domain
 from sphinx.util import logging
 
+from ..pagedata import PageDataDomain
 from . import model
 from .nodes import record_index_placeholder, status_box_placeholder
 
@@ -27,34 +27,25 @@ def warn(rule: str, message: str, location: Any) -> None:
     logger.warning(message, location=location, type="handbook", subtype=f"record-{rule}")
 
 
-class DecisionRecordsDomain(Domain):
+class DecisionRecordsDomain(PageDataDomain):
     name = "records"
     label = "Decision records"
     # records: docname -> DecisionRecord fields (plain dict); indexes: docname -> kinds it lists;
     # boxes: docname -> kinds of status box it shows.
     initial_data: dict[str, dict[str, Any]] = {"records": {}, "indexes": {}, "boxes": {}}
+    tables = ("records", "indexes", "boxes")
 
     @property
     def records(self) -> dict[str, dict[str, Any]]:
-        return self.data.setdefault("records", {})
+        return self.table("records")
 
     @property
     def indexes(self) -> dict[str, list[str]]:
-        return self.data.setdefault("indexes", {})
+        return self.table("indexes")
 
     @property
     def boxes(self) -> dict[str, list[str]]:
-        return self.data.setdefault("boxes", {})
-
-    def clear_doc(self, docname: str) -> None:
-        for table in (self.records, self.indexes, self.boxes):
-            table.pop(docname, None)
-
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in ("records", "indexes", "boxes"):
-            for docname, value in otherdata.get(key, {}).items():
-                if docname in docnames:
-                    self.data.setdefault(key, {})[docname] = value
+        return self.table("boxes")
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
         """Read a page's record (if it is one) and note which boxes and indexes it shows."""
@@ -89,9 +80,6 @@ class DecisionRecordsDomain(Domain):
                 warn("directive",
                      f"{{{node['kind']}-status}} used on an {kind.label}; use {{{kind.name}-status}}", node)
         self.records[docname] = dataclasses.asdict(record)
-
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # no roles of our own
-        return []
 
     # Read-only views for the writers of boxes and indexes.
 
