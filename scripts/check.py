@@ -106,7 +106,7 @@ def refine_line(finding: Finding, raw_path: str) -> None:
     names = re.findall(r"'([^']+)'", finding.message)
     if finding.kind != "toctree" or not names or not Path(raw_path).is_file():
         return
-    lines = Path(raw_path).read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = Path(raw_path).read_text(encoding="utf-8", errors="replace").split("\n")
     for number in range(finding.line, min(finding.line + 200, len(lines) + 1)):
         if lines[number - 1].strip() in (names[-1], names[-1] + ".md") or names[-1] in lines[number - 1]:
             finding.line = number

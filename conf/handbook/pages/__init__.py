@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import read_front_matter
+from ..records.model import printable, read_front_matter
 from . import redirects, review, source_links
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def warn(subtype: str, message: str, location: Any) -> None:
-    logger.warning(message, location=location, type="handbook", subtype=subtype)
+    logger.warning(printable(message), location=location, type="handbook", subtype=subtype)
 
 
 class PagesDomain(PageDataDomain):

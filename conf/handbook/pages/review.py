@@ -67,6 +67,12 @@ def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | Non
         problems.append(Problem("review-field", lines.get("review-every", first),
                                 f"'review-every: {every}' must be a number of days from 1 to {LONGEST_REVIEW_DAYS}"))
         days = DEFAULT_REVIEW_DAYS
+    if last_date is not None and days is not None:
+        try:
+            last_date + dt.timedelta(days=days)
+        except OverflowError:
+            problems.append(Problem("review-date", lines.get("last-reviewed", first),
+                                    f"'last-reviewed: {last}' is too far in the future to have a next review"))
     if problems:
         return None, problems
     return Review(owner.strip(), last_date.isoformat(), days, lines.get("last-reviewed", first)), []

@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import read_front_matter
+from ..records.model import printable, read_front_matter
 from . import active, links, text
 
 logger = logging.getLogger(__name__)
@@ -84,8 +84,8 @@ class QualityDomain(PageDataDomain):
                 line = node.line or (node.parent.line if node.parent is not None else None) or 1
                 foreign.append((line, f"an image loads {node['uri']}"))
         for line, message in foreign:
-            logger.warning(f"{message}: the site must load nothing from another origin; copy the file into "
-                           "the handbook and link it locally", location=(docname, line),
+            logger.warning(printable(f"{message}: the site must load nothing from another origin; copy the file into "
+                           "the handbook and link it locally"), location=(docname, line),
                            type="handbook", subtype="third-party")
         if not active_hits:
             return
@@ -96,13 +96,13 @@ class QualityDomain(PageDataDomain):
         hint = ("remove it, or opt this page in with front matter 'allow-active-content: <why it is needed>'"
                 if reason is None else "'allow-active-content' must state why the page needs it")
         for line, message in active_hits:
-            logger.warning(f"raw HTML brings in active content, {message}; {hint}", location=(docname, line),
+            logger.warning(printable(f"raw HTML brings in active content, {message}; {hint}"), location=(docname, line),
                            type="handbook", subtype="active-content")
 
 
 def _read_lines(path: Any) -> list[str]:
     try:
-        return Path(path).read_text(encoding="utf-8-sig").splitlines()
+        return [line.removesuffix("\r") for line in Path(path).read_text(encoding="utf-8-sig").split("\n")]
     except (OSError, UnicodeDecodeError):
         return []
 
@@ -110,7 +110,7 @@ def _read_lines(path: Any) -> list[str]:
 def check_text(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: report bad characters at their line, before anything else sees the text."""
     for bad in text.find_bad_text(source[0]):
-        logger.warning(bad.message, location=(docname, bad.line), type="handbook", subtype=f"text-{bad.rule}")
+        logger.warning(printable(bad.message), location=(docname, bad.line), type="handbook", subtype=f"text-{bad.rule}")
 
 
 def _output_files(app: Any) -> set[str]:
@@ -152,7 +152,7 @@ def check_raw_links(app: Any, env: Any) -> None:
         for line, url in raw_links[docname]:
             problem = links.judge(site, docname, url)
             if problem:
-                logger.warning(f"broken link in raw HTML: {problem}", location=(docname, line),
+                logger.warning(printable(f"broken link in raw HTML: {problem}"), location=(docname, line),
                                type="handbook", subtype="link-raw-html")
 
 
@@ -171,8 +171,8 @@ def check_output_origins(app: Any, exception: Exception | None) -> None:
         text = path.read_text(encoding="utf-8", errors="replace")
         hits = active.third_party_in_css(text) if path.suffix == ".css" else active.scan(text)[1]
         for hit in hits:
-            logger.warning(f"the built site loads from another origin: {hit.message}; the handbook must "
-                           "load nothing from other sites", location=f"{path}:{hit.line + 1}",
+            logger.warning(printable(f"the built site loads from another origin: {hit.message}; the handbook must "
+                           "load nothing from other sites"), location=f"{path}:{hit.line + 1}",
                            type="handbook", subtype="third-party")
 
 

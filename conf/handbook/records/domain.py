@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def warn(rule: str, message: str, location: Any) -> None:
     """Every record warning prints as ``file:line: WARNING: ... [handbook.record-<rule>]``."""
-    logger.warning(message, location=location, type="handbook", subtype=f"record-{rule}")
+    logger.warning(model.printable(message), location=location, type="handbook", subtype=f"record-{rule}")
 
 
 class DecisionRecordsDomain(PageDataDomain):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -77,6 +78,24 @@ FILENAME_RE = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)
 TITLE_ID_RE = re.compile(r"^\s*(?P<label>ADR|RFC)[-\s]?(?P<number>\d+)\b", re.IGNORECASE)
 
 
+def printable(text: str) -> str:
+    """Text safe for a one-line ``file:line: WARNING: message``: control characters and line
+    separators escaped (a terminal must not act on them), and very long values cut short."""
+    def escape(char: str) -> str:
+        if char == "\t" or unicodedata.category(char) not in ("Cc", "Zl", "Zp"):
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    escaped = "".join(escape(char) for char in text)
+    return escaped if len(escaped) <= 400 else escaped[:400] + "…"
+
+
+def _value(value: Any) -> str:
+    """A writer's value, quoted into a message: printable and at most 60 characters."""
+    text = printable(str(value))
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 @dataclasses.dataclass
 class Problem:
     """One thing wrong with a record, located at a line of its source file."""
@@ -84,6 +103,9 @@ class Problem:
     rule: str  # the warning subtype without its prefix: "status", "date", ...
     line: int
     message: str
+
+    def __post_init__(self) -> None:
+        self.message = printable(self.message)
 
 
 @dataclasses.dataclass
@@ -104,7 +126,8 @@ def read_front_matter(text: str) -> FrontMatter:
     YAML syntax errors and front matter that is not a mapping become problems, never exceptions.
     """
     empty = FrontMatter({}, {}, 1, [])
-    lines = text.splitlines()
+    # Newlines only, as Sphinx numbers lines: str.splitlines() also splits on \x1c, \x85, U+2028...
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not lines or lines[0].rstrip() != "---":
         return empty
     for end, line in enumerate(lines[1:], start=1):
@@ -115,11 +138,15 @@ def read_front_matter(text: str) -> FrontMatter:
         return empty
     block = "\n".join(lines[1:end])
     try:
+        refusal = _refuse_aliases(block)
+        if refusal is not None:
+            empty.problems.append(refusal)
+            return empty
         node = yaml.compose(block, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        line = _line_at(block, mark.index) if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error).split("\n")[0]
         empty.problems.append(Problem("front-matter", line, f"front matter is not valid YAML ({reason}); fix the syntax"))
         return empty
     except RecursionError:
@@ -133,17 +160,47 @@ def read_front_matter(text: str) -> FrontMatter:
     where: dict[str, int] = {}
     problems: list[Problem] = []
     for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 2
+        line = _line_at(block, key_node.start_mark.index)
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(Problem("front-matter", line, "front matter keys must be plain words"))
             continue
         key = key_node.value
         if key in values:
-            problems.append(Problem("front-matter", line, f"field '{key}' is given twice (first on line {where[key]}); keep one"))
+            problems.append(Problem("front-matter", line, f"field '{_value(key)}' is given twice (first on line {where[key]}); keep one"))
             continue
         values[key] = _plain(value_node)
         where[key] = line
     return FrontMatter(values, where, 1, problems)
+
+
+# Front matter is a handful of fields; a block of more parse events than this is not a record.
+MOST_EVENTS = 20_000
+
+
+def _refuse_aliases(block: str) -> Problem | None:
+    """Refuse YAML aliases (``*name``) before anything expands them.
+
+    An alias repeats a node, so a few lines of aliases to aliases can stand for billions of
+    values ("billion laughs") or for a node containing itself. Front matter never needs them.
+    Reading the event stream costs one pass over the text and expands nothing.
+    """
+    for count, event in enumerate(yaml.parse(block, Loader=yaml.SafeLoader)):
+        if isinstance(event, yaml.AliasEvent):
+            return Problem("front-matter", _line_at(block, event.start_mark.index),
+                           f"front matter uses the alias '*{event.anchor}'; write the value out in full "
+                           "(anchors and aliases are not allowed here)")
+        if count > MOST_EVENTS:
+            return Problem("front-matter", 2, "front matter is far too large to be a page's fields")
+    return None
+
+
+def _line_at(block: str, index: int) -> int:
+    """The file line of a character of the front matter block (which starts on line 2).
+
+    Counted from the character's position, not taken from YAML's own line numbers: YAML also
+    breaks lines at U+0085, U+2028 and U+2029, which Sphinx and editors do not.
+    """
+    return block.count("\n", 0, index) + 2
 
 
 def _plain(node: yaml.Node, depth: int = 0) -> Any:
@@ -262,7 +319,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if value is None or value == "":
             return []
         if isinstance(value, str):
-            return [value.strip()]  # "deciders: platform-lead" means a list of one
+            return [value.strip()] if value.strip() else []  # "deciders: platform-lead": a list of one
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return [item.strip() for item in value if item.strip()]
         problems.append(Problem("field", lines[field], f"'{field}' must be a list such as [a, b]"))
@@ -297,7 +354,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if field not in kind.known_fields:
             problems.append(Problem(
                 "field", lines[field],
-                f"unknown field '{field}' for an {kind.label}; known fields are: "
+                f"unknown field '{_value(field)}' for an {kind.label}; known fields are: "
                 + ", ".join(sorted(kind.known_fields - GENERAL_FIELDS))))
 
     status = text_field("status", "status")
@@ -306,7 +363,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if status not in kind.statuses:
             problems.append(Problem(
                 "status", lines["status"],
-                f"unknown {kind.label} status '{values['status']}'; use one of: " + ", ".join(kind.statuses)))
+                f"unknown {kind.label} status '{_value(values['status'])}'; use one of: " + ", ".join(kind.statuses)))
             status = None
 
     date_text = text_field("date", "date")
@@ -316,7 +373,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if parsed is None:
             problems.append(Problem(
                 "date", lines["date"],
-                f"date '{date_text}' is not a real ISO date; write it as YYYY-MM-DD, e.g. 2026-05-20"))
+                f"date '{_value(date_text)}' is not a real ISO date; write it as YYYY-MM-DD, e.g. 2026-05-20"))
         else:
             date = parsed.isoformat()
 
@@ -326,7 +383,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if parsed_number is None:
             problems.append(Problem(
                 "supersedes", lines["supersedes"],
-                f"'supersedes' entry '{item}' is not a record number; write numbers, e.g. supersedes: [2]"))
+                f"'supersedes' entry '{_value(item)}' is not a record number; write numbers, e.g. supersedes: [2]"))
         elif number is not None and parsed_number == number:
             problems.append(Problem("supersedes", lines["supersedes"], f"{kind.record_id(number)} cannot supersede itself"))
         elif parsed_number not in supersedes:
@@ -339,7 +396,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if superseded_by is None:
             problems.append(Problem(
                 "supersedes", lines["superseded-by"],
-                f"'superseded-by: {by_text}' is not a record number; write the successor's number, e.g. superseded-by: 9"))
+                f"'superseded-by: {_value(by_text)}' is not a record number; write the successor's number, e.g. superseded-by: 9"))
         elif number is not None and superseded_by == number:
             problems.append(Problem("supersedes", lines["superseded-by"], f"{kind.record_id(number)} cannot be superseded by itself"))
             superseded_by = None
@@ -354,12 +411,18 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
 
     discussion = text_field("discussion")
     if discussion is not None and not re.match(r"https?://\S+$", discussion):
-        problems.append(Problem("field", lines["discussion"], f"'discussion' must be an http(s) URL, not '{discussion}'"))
+        problems.append(Problem("field", lines["discussion"], f"'discussion' must be an http(s) URL, not '{_value(discussion)}'"))
         discussion = None
+
+    people = list_field(kind.people_field)
+    if not people and kind.people_field in values and values[kind.people_field] not in ("", [], None):
+        problems.append(Problem(
+            "field", lines[kind.people_field],
+            f"'{kind.people_field}' names nobody; list who decided, e.g. {kind.people_field}: [handbook-maintainers]"))
 
     record = DecisionRecord(
         kind=kind.name, number=number, docname=docname, title=title, status=status, date=date,
-        people=list_field(kind.people_field), supersedes=supersedes, superseded_by=superseded_by,
+        people=people, supersedes=supersedes, superseded_by=superseded_by,
         tags=list_field("tags"), discussion=discussion, lines=lines,
     )
     return record, problems

@@ -113,8 +113,12 @@ def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, k
     ]
     records.sort(key=lambda record: (record.number, record.docname))
     if not records:
-        return nodes.paragraph(text=f"No {kind.label}s " + (f"with status {', '.join(statuses)}." if statuses else "yet."),
-                               classes=["handbook-index-empty"])
+        valid = [status for status in statuses if status in kind.statuses]
+        if statuses and not valid:
+            text = f"No {kind.label}s: the index's status filter names no {kind.label} status."
+        else:
+            text = f"No {kind.label}s " + (f"with status {', '.join(valid)}." if valid else "yet.")
+        return nodes.paragraph(text=text, classes=["handbook-index-empty"])
 
     headings = ["Number", "Title", "Status", "Date", "Relations"]
     table = nodes.table(classes=["handbook-record-index", f"handbook-{kind_name}-index"])
