@@ -12,8 +12,13 @@ PORT       ?= 8000
 
 # Reproducible output: builds of one commit date themselves by that commit, not by the clock
 # (Sphinx, LuaTeX and the handbook's review dates honour SOURCE_DATE_EPOCH). Set it to override.
+# Outside a git checkout (a tarball) there is no commit: leave it unset, as Sphinx reads "" as an error.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
+else
+unexport SOURCE_DATE_EPOCH
+endif
 
 BIN        := $(VENV)/bin
 SPHINX     := $(BIN)/sphinx-build -c $(CONFDIR) -n
@@ -25,7 +30,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-from-lock
 shell_quote = '$(subst ','\'',$(value $(1)))'
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml test clean adr rfc lock env check linkcheck pdf
+.PHONY: help html livehtml test clean adr rfc lock env check linkcheck pdf bench
 
 help: ## List every target with what it does
 	@echo "Mbodi Handbook: make <target> [SOURCEDIR=docs] [BUILDDIR=_build]"
@@ -67,6 +72,10 @@ test: $(ENV_STAMP) $(AXE_STAMP) ## Run the test suite (pytest), browser tests in
 $(AXE_STAMP): tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
+
+bench: $(ENV_STAMP) ## Build speed, stock Furo vs handbook, 100/400/1000 pages (PAGES=100,400 QUICK=1); $(BUILDDIR)/bench
+	$(BIN)/python scripts/bench.py --builddir "$(BUILDDIR)/bench" \
+		$(if $(PAGES),--pages $(call shell_quote,PAGES)) $(if $(QUICK),--quick)
 
 adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N] [number=N]
 	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title $(call shell_quote,title) \

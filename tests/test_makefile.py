@@ -46,8 +46,8 @@ def test_env_is_rebuilt_from_the_lock_only_when_missing_or_older(tmp_path):
     fresh = make("-n", "html", f"VENV={venv}", f"BUILDDIR={tmp_path}")
     assert "-m venv" not in fresh.stdout
 
-    old = time.time() - 3600
-    os.utime(stamp, (old, old))  # the lock is now newer than the environment
+    lock_time = (REPO / "requirements.lock").stat().st_mtime
+    os.utime(stamp, (lock_time - 60, lock_time - 60))  # the lock is now newer than the environment
     stale = make("-n", "html", f"VENV={venv}", f"BUILDDIR={tmp_path}")
     assert f"-m venv {venv}" in stale.stdout
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .linkcheck import setup_linkcheck
+from .navigation import setup_navigation
 from .pages import setup_pages
 from .pdf import setup_pdf
 from .quality import setup_quality
@@ -29,6 +30,7 @@ def setup(app: Any) -> dict[str, Any]:
     setup_pdf(app)
     setup_pages(app)
     setup_reading(app)
+    setup_navigation(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {
