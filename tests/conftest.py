@@ -15,6 +15,9 @@ from sphinx.testing.util import SphinxTestApp
 REPO = Path(__file__).resolve().parent.parent
 CONF = REPO / "conf" / "conf.py"
 os.environ["HANDBOOK_CONF"] = str(CONF)  # read by tests/roots/*/conf.py
+# Plain output from every build the tests start: Sphinx colours its messages whenever CI=true,
+# and the tests read those messages as text.
+os.environ["NO_COLOR"] = "1"
 
 # A test root's conf.py: the handbook's configuration, unchanged.
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
