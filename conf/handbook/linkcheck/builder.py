@@ -20,6 +20,7 @@ from sphinx.builders.linkcheck import CheckExternalLinksBuilder
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
+from ..source import read_lines
 from . import report
 from .cache import DAY, LinkCache
 from .changes import ChangesError, changed_lines
@@ -67,10 +68,7 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         if not found:
             return
         path = self.env.doc2path(docname)
-        try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeError):
-            lines = []
+        lines = read_lines(path)
         filename = str(self.env.doc2path(docname, False))
         for (uri, _), lineno in zip(found, locate(lines, found)):
             occurrence = Occurrence(uri, docname, filename, str(path), lineno)

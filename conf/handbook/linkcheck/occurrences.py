@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 from docutils import nodes
 
+from ..source import locate, node_line  # noqa: F401 (the builder imports them from here)
+
 
 class Occurrence(NamedTuple):
     uri: str
@@ -37,46 +39,6 @@ def find_uri(node: nodes.Node) -> str | None:
     if isinstance(node, nodes.raw):
         uri = node.get("source")
         return uri if uri and "://" in uri else None
-    return None
-
-
-def node_line(node: nodes.Node) -> int | None:
-    while node is not None:
-        if node.line:
-            return node.line
-        node = node.parent
-    return None
-
-
-def locate(lines: list[str], found: Iterable[tuple[str, int | None]]) -> list[int]:
-    """The line of each ``(uri, line where its block starts)``, in document order.
-
-    Each use takes the first place at or after its block's start where the URI's text appears and
-    that no earlier use of it has taken, so two uses in one paragraph get their own lines. A link
-    made from front matter (a record's ``discussion:``) sits after its text, so the search then
-    starts over from the top. A URI whose text is not in the source at all keeps the line it came
-    with.
-    """
-    taken: set[tuple[int, int]] = set()
-    located = []
-    for uri, start in found:
-        index = max((start or 1) - 1, 0)
-        place = _first_free(lines, uri, index, taken) or _first_free(lines, uri, 0, taken)
-        if place is None:
-            located.append(start or 1)
-        else:
-            taken.add(place)
-            located.append(place[0] + 1)
-    return located
-
-
-def _first_free(lines: list[str], uri: str, index: int, taken: set[tuple[int, int]]) -> tuple[int, int] | None:
-    for number in range(index, len(lines)):
-        column = lines[number].find(uri)
-        while column != -1:
-            if (number, column) not in taken:
-                return number, column
-            column = lines[number].find(uri, column + 1)
     return None
 
 

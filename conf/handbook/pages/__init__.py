@@ -20,7 +20,8 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import printable, read_front_matter
+from ..records.model import printable
+from ..source import page_source, read_lines
 from . import redirects, review, source_links
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class PagesDomain(PageDataDomain):
     tables = ("reviews", "redirects")
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
-        front_matter = read_front_matter(_read_text(env.doc2path(docname)))
+        front_matter = page_source(env, docname).front_matter
         required = _review_required(docname, env.config.handbook_review_required)
         found, problems = review.read_review(front_matter, required)
         for problem in problems:
@@ -81,13 +82,6 @@ class PagesDomain(PageDataDomain):
                     conflicts.append((old, claimed[old], docname, line))
                 claimed.setdefault(old, docname)
         return conflicts
-
-
-def _read_text(path: Any) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _review_required(docname: str, folders: list[str]) -> bool:
@@ -143,7 +137,7 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
 
 
 def _conf_line(app: Any, text: str) -> int:
-    lines = _read_text(Path(app.confdir) / "conf.py").splitlines()
+    lines = read_lines(Path(app.confdir) / "conf.py")
     return next((number for number, line in enumerate(lines, 1) if text in line), 1)
 
 

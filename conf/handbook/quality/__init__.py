@@ -19,7 +19,8 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import printable, read_front_matter
+from ..records.model import printable
+from ..source import locate, node_line, page_source
 from . import active, links, text
 
 logger = logging.getLogger(__name__)
@@ -41,56 +42,42 @@ class QualityDomain(PageDataDomain):
             slug = node.get("slug")  # MyST's GitHub-style heading anchor, when it differs from the id
             if slug:
                 ids.add(slug)
-        source_lines: list[str] | None = None
-        seen: dict[str, int] = {}  # url -> line it was last found on, so repeats land on later lines
-        for node in document.findall(nodes.raw):
-            if "html" not in node.get("format", "").split():
-                continue
-            found, raw_ids = links.parse_html(node.astext())
+        # Raw HTML blocks, each with the nearest line it carries (inline HTML has only its paragraph's).
+        raw_html = [(node, node_line(node) or 1) for node in document.findall(nodes.raw)
+                    if "html" in node.get("format", "").split()]
+        found: list[tuple[str, int]] = []
+        for node, start in raw_html:
+            page_links, raw_ids = links.parse_html(node.astext())
             ids |= raw_ids
-            found = [link for link in found if not links.is_external(link.url)]
-            if not found:
-                continue
-            if source_lines is None:
-                source_lines = _read_lines(env.doc2path(docname))
-            # Inline HTML carries only its paragraph's line: find each link's own line in the
-            # source, searching forward from where the node says it starts.
-            start = node.line or (node.parent.line if node.parent is not None else None) or 1
-            for link in found:
-                first = max(start + link.line, seen.get(link.url, 0) + 1)
-                line = next((number for number in range(first, min(first + 200, len(source_lines) + 1))
-                             if link.url in source_lines[number - 1]), start + link.line)
-                seen[link.url] = line
-                raw_links.append((line, link.url))
-        self._check_active_content(env, docname, document, source_lines)
+            found += [(link.url, start + link.line) for link in page_links if not links.is_external(link.url)]
+        if found:
+            # Each link at its own line in the source, as the link check places external ones.
+            lines = locate(page_source(env, docname).lines, found)
+            raw_links = [(line, url) for line, (url, _) in zip(lines, found)]
+        self._check_active_content(env, docname, document, raw_html)
         self.data.setdefault("ids", {})[docname] = sorted(ids)
         if raw_links:
             self.data.setdefault("raw_links", {})[docname] = raw_links
 
     def _check_active_content(self, env: Any, docname: str, document: nodes.document,
-                              source_lines: list[str] | None) -> None:
+                              raw_html: list[tuple[nodes.raw, int]]) -> None:
         """Scripts, handlers, script URLs and foreign frames in raw HTML; third-party resources."""
         active_hits: list[tuple[int, str]] = []
         foreign: list[tuple[int, str]] = []
-        for node in document.findall(nodes.raw):
-            if "html" not in node.get("format", "").split():
-                continue
+        for node, start in raw_html:
             found_active, found_foreign = active.scan(node.astext())
-            start = node.line or (node.parent.line if node.parent is not None else None) or 1
             active_hits += [(start + hit.line, hit.message) for hit in found_active]
             foreign += [(start + hit.line, hit.message) for hit in found_foreign]
         for node in document.findall(nodes.image):
             if active.is_other_origin(node.get("uri", "")):
-                line = node.line or (node.parent.line if node.parent is not None else None) or 1
-                foreign.append((line, f"an image loads {node['uri']}"))
+                foreign.append((node_line(node) or 1, f"an image loads {node['uri']}"))
         for line, message in foreign:
             logger.warning(printable(f"{message}: the site must load nothing from another origin; copy the file into "
                            "the handbook and link it locally"), location=(docname, line),
                            type="handbook", subtype="third-party")
         if not active_hits:
             return
-        front_matter = read_front_matter("\n".join(source_lines or _read_lines(env.doc2path(docname))))
-        reason = front_matter.values.get("allow-active-content")
+        reason = page_source(env, docname).front_matter.values.get("allow-active-content")
         if isinstance(reason, str) and reason.strip():
             return  # opted in, with the reason in the page for reviewers to see
         hint = ("remove it, or opt this page in with front matter 'allow-active-content: <why it is needed>'"
@@ -98,13 +85,6 @@ class QualityDomain(PageDataDomain):
         for line, message in active_hits:
             logger.warning(printable(f"raw HTML brings in active content, {message}; {hint}"), location=(docname, line),
                            type="handbook", subtype="active-content")
-
-
-def _read_lines(path: Any) -> list[str]:
-    try:
-        return [line.removesuffix("\r") for line in Path(path).read_text(encoding="utf-8-sig").split("\n")]
-    except (OSError, UnicodeDecodeError):
-        return []
 
 
 def check_text(app: Any, docname: str, source: list[str]) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Set
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
+# The module, not its names: handbook.source reads front matter with this package's model.
+from .. import source
 from . import model
 from .nodes import record_index_placeholder, status_box_placeholder
 
@@ -57,8 +58,7 @@ class DecisionRecordsDomain(PageDataDomain):
             self.indexes[docname] = indexes
 
         kind = model.record_kind_for(docname, env.config.handbook_record_dirs)
-        source = env.doc2path(docname)
-        front_matter = model.read_front_matter(_read_text(source))
+        front_matter = source.page_source(env, docname).front_matter
         if kind is None or not model.looks_like_record(docname, front_matter):
             for node in document.findall(status_box_placeholder):
                 warn("directive",
@@ -94,13 +94,6 @@ class DecisionRecordsDomain(PageDataDomain):
     def get_record(self, docname: str) -> model.DecisionRecord | None:
         fields = self.records.get(docname)
         return model.DecisionRecord(**fields) if fields else None
-
-
-def _read_text(path: Path | str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""  # Sphinx itself reports an unreadable source
 
 
 def _first_heading(document: nodes.document) -> tuple[str, int]:
