@@ -34,7 +34,8 @@ from handbook.linkcheck import cache as cache_module
 from handbook.linkcheck.cache import LinkCache, expiry
 from handbook.linkcheck.changes import parse_diff
 from handbook.linkcheck.fetch import Outcome, parse_retry_after
-from handbook.linkcheck.occurrences import Occurrence, locate
+from handbook.linkcheck.occurrences import Occurrence
+from handbook.source import locate
 from handbook.linkcheck.report import annotation
 from handbook.linkcheck.results import BROKEN, TIMEOUT, WORKING, Result
 from handbook.linkcheck.schedule import LinkScheduler

@@ -20,11 +20,11 @@ from sphinx.builders.linkcheck import CheckExternalLinksBuilder
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
-from ..source import read_lines
+from ..source import locate, node_line, read_lines
 from . import report
 from .cache import DAY, LinkCache
 from .changes import ChangesError, changed_lines
-from .occurrences import Occurrence, find_uri, is_external, locate, node_line, wanted
+from .occurrences import Occurrence, find_uri, is_external, wanted
 from .results import IGNORED, Result
 from .schedule import LinkScheduler
 from .settings import SettingsError, cache_path, settings_from_config

@@ -8,13 +8,10 @@ also makes the pull-request mode (only changed lines) see a link in the middle o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from docutils import nodes
-
-from ..source import locate, node_line  # noqa: F401 (the builder imports them from here)
 
 
 class Occurrence(NamedTuple):
