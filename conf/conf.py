@@ -34,6 +34,10 @@ templates_path = [str(CONF_DIR / "_templates")]
 
 # Every reference must resolve: a broken cross-reference is a warning, and warnings fail the build.
 nitpicky = True
+# One mistake, one message: a missing image or download is reported (at its line) as
+# image.not_readable / download.not_readable; sphinx-last-updated-by-git would report the same
+# file again, at line 1, in its own words ("Dependency file PosixPath(...) doesn't exist").
+suppress_warnings = ["git.dependency_not_found"]
 
 # --- MyST -------------------------------------------------------------------------------------
 myst_enable_extensions = [

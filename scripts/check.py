@@ -14,6 +14,7 @@ what Sphinx and the extension see.
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import datetime as dt
 import fnmatch
@@ -24,14 +25,14 @@ import re
 import subprocess
 import sys
 import tempfile
+import logging
 import traceback
 from pathlib import Path
+from typing import Any
 
-# "path:line: WARNING: message [type.subtype]"; line and type are optional.
-WARNING_LINE = re.compile(
-    r"^(?:(?P<file>.+?):(?P<line>\d+)?:? )?(?P<level>WARNING|ERROR|CRITICAL): (?P<message>.*?)"
-    r"(?: \[(?P<type>[\w.-]+)\])?$")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
+from handbook.annotations import escape_annotation, no_workflow_commands  # noqa: E402  (after the path is known)
+from handbook.warnings_ import HandbookWarning  # noqa: E402
 
 
 @dataclasses.dataclass
@@ -49,16 +50,9 @@ class Finding:
         return f"{self.file}:{self.line}"
 
 
-# Warning type (or "type.subtype") -> (kind, how to fix it). Longest match wins.
-KINDS: dict[str, tuple[str, str]] = {
-    "handbook.record": ("decision-record", "fix the record's front matter as the message says"),
-    "handbook.text": ("bad-text", "retype the text; the message names the characters"),
-    "handbook.link": ("internal-link", "point the link at a page, anchor or file that exists"),
-    "handbook.active-content": ("active-content", "remove the script, handler or frame, or opt the page in with "
-                                                  "'allow-active-content: <reason>' in its front matter"),
-    "handbook.third-party": ("third-party", "copy the resource into the handbook and link it locally"),
-    "handbook.review": ("page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'"),
-    "handbook.redirect": ("redirect", "point the redirect at a page that exists, from a path that is not a page"),
+# Sphinx's and other extensions' warning types (or "type.subtype") -> (kind, how to fix it); the
+# handbook's own come from its HandbookWarning enum. Longest match wins.
+FOREIGN_KINDS: dict[str, tuple[str, str]] = {
     "toc.not_included": ("orphan", "add the page to a toctree in its section's index.md, or put "
                                    "'orphan: true' in its front matter if it is reached another way"),
     "toc": ("toctree", "list only documents that exist, without the .md suffix"),
@@ -71,6 +65,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "download.not_readable": ("missing-file", "add the file or correct its path (relative to the page)"),
     "design": ("component", "fix the sphinx-design directive's options"),
     "config": ("configuration", "fix the configuration value the message names"),
+}
+KINDS: dict[str, tuple[str, str]] = {
+    **FOREIGN_KINDS,
+    **{warning.type: (warning.kind, warning.hint) for warning in HandbookWarning},
 }
 MESSAGE_KINDS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"duplicate label|Duplicate explicit target name|Duplicate implicit target name"), "duplicate-label", "rename one of the two labels or headings"),
@@ -113,26 +111,67 @@ def refine_line(finding: Finding, raw_path: str) -> None:
             return
 
 
-def parse_warnings(text: str) -> list[Finding]:
-    findings: list[Finding] = []
-    for raw in ANSI.sub("", text).splitlines():
-        match = WARNING_LINE.match(raw)
-        if not match:
-            if findings and raw.strip():
-                findings[-1].message += "\n" + raw.rstrip()  # a multi-line message
-            continue
-        warning_type = match.group("type") or ""
-        message = match.group("message").strip()
-        kind, hint = classify(warning_type, message)
-        if kind == "reference" and re.search(r"'[^']*\.html(#[^']*)?'", message):
-            hint = "link to the page's source ('page.md#anchor'), not to its built .html file"
-        file = match.group("file") or ""
-        findings.append(Finding(
-            file=display_path(file) if file else "(configuration)",
-            line=int(match.group("line") or 1), kind=kind, message=message, hint=hint, type=warning_type))
-        if file:
-            refine_line(findings[-1], file)
-    return findings
+def collector_for(app: Any) -> Any:
+    """A handler that keeps every warning of the build as a log record, never as printed text.
+
+    A ``WarningStreamHandler`` to Sphinx, so that while Sphinx holds warnings back (reading pages
+    in parallel, ``pending_warnings``) it is set aside and handed the held records once, like
+    Sphinx's own warning stream. Filtered as that stream is: ``suppress_warnings`` applies,
+    ``once`` warnings come once, and the location is the file and line Sphinx would print.
+    """
+    from sphinx.util.logging import (
+        OnceFilter, SphinxWarningLogRecord, WarningLogRecordTranslator, WarningStreamHandler, WarningSuppressor)
+
+    class FindingCollector(WarningStreamHandler):
+        def __init__(self) -> None:
+            super().__init__(io.StringIO())
+            self.setLevel(logging.WARNING)
+            self.addFilter(WarningSuppressor(app))
+            self.addFilter(OnceFilter())
+            self.translator = WarningLogRecordTranslator(app)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            # Records are shared with Sphinx's own handlers, which translate them in place (the
+            # location to "path:line", the type appended to the message); work on a copy, and
+            # translate it only if Sphinx's stream has not done so already.
+            mine = copy.copy(record)
+            if not isinstance(record, SphinxWarningLogRecord):
+                self.translator.filter(mine)
+            self.records.append(mine)
+
+        def findings(self) -> list[Finding]:
+            return [finding_of(record) for record in self.records]
+
+    return FindingCollector()
+
+
+def finding_of(record: logging.LogRecord) -> Finding:
+    warning_type = ".".join(part for part in (getattr(record, "type", None), getattr(record, "subtype", None)) if part)
+    # The message alone: SphinxLogRecord.getMessage() would prefix the location, and Sphinx's
+    # translator appends the type, which the report keeps in its own field.
+    message = logging.LogRecord.getMessage(record).strip().removesuffix(f" [{warning_type}]").rstrip()
+    kind, hint = classify(warning_type, message)
+    if kind == "reference" and re.search(r"'[^']*\.html(#[^']*)?'", message):
+        hint = "link to the page's source ('page.md#anchor'), not to its built .html file"
+    file, line = split_location(getattr(record, "location", None))
+    finding = Finding(file=display_path(file) if file else "(configuration)", line=line or 1, kind=kind,
+                      message=message, hint=hint, type=warning_type)
+    if file:
+        refine_line(finding, file)
+    return finding
+
+
+def split_location(location: object) -> tuple[str, int | None]:
+    """``path:line`` or ``path`` (as Sphinx's translator leaves a record's location) to its parts."""
+    if not location or not isinstance(location, str):
+        return "", None
+    path, _, line = location.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    if path and line == "":  # "path:" (a node without a line)
+        return path, None
+    return location, None
 
 
 @dataclasses.dataclass
@@ -176,34 +215,44 @@ def apply_silences(findings: list[Finding], silences: list[Silence]) -> None:
                 break
 
 
-def escape_annotation(text: str, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
 def annotation(finding: Finding, level: str = "error") -> str:
     return (f"::{level} file={escape_annotation(finding.file, True)},line={finding.line},"
             f"title={escape_annotation('handbook check: ' + finding.kind, True)}::"
             f"{escape_annotation(finding.message + ' — ' + finding.hint)}")
 
 
-def run_build(source: Path, conf: Path, outdir: Path, warnings: io.StringIO) -> tuple[object, str | None]:
+def run_build(source: Path, conf: Path, outdir: Path,
+              collected: list[Any]) -> tuple[Any, str | None]:
     """A fresh nitpicky HTML build; returns the application and, if it could not run, why.
 
     Reviews are judged by today's date, whatever SOURCE_DATE_EPOCH says: the gate is about now.
+    The build's warnings land in the collector appended to ``collected``.
     """
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    class CheckedSphinx(Sphinx):
+        """Sphinx with the collector on its logger from the first extension on.
+
+        Sphinx sets up its logger at the top of ``__init__`` (dropping any handler already there)
+        and loads extensions right after; hooking the first ``setup_extension`` is the earliest
+        point after that, so warnings of configuration and extension set-up are collected too.
+        """
+
+        def setup_extension(self, extname: str) -> None:
+            if not collected:
+                collector = collector_for(self)
+                logging.getLogger("sphinx").addHandler(collector)
+                collected.append(collector)
+            super().setup_extension(extname)
+
     try:
         with patch_docutils(conf), docutils_namespace():
-            app = Sphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
+            app = CheckedSphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
                          confoverrides={"nitpicky": True, "handbook_today": dt.date.today().isoformat(),
                                         "handbook_check_output": True},
-                         status=None, warning=warnings, freshenv=True)
+                         status=None, warning=io.StringIO(), freshenv=True)
             app.build(force_all=True)
             return app, None
     except SphinxError as error:
@@ -264,10 +313,14 @@ def main(argv: list[str] | None = None) -> int:
 
     outdir = args.builddir / "check"
     outdir.mkdir(parents=True, exist_ok=True)
-    warnings = io.StringIO()
-    app, failure = run_build(args.source, args.conf, outdir, warnings)
+    collected: list[Any] = []
+    try:
+        app, failure = run_build(args.source, args.conf, outdir, collected)
+    finally:
+        for collector in collected:
+            logging.getLogger("sphinx").removeHandler(collector)
     config = app.config if app else None
-    findings = parse_warnings(warnings.getvalue())
+    findings = [finding for collector in collected for finding in collector.findings()]
     if app is not None:
         findings.extend(overdue_reviews(app, args.source))
         if args.since:
@@ -296,9 +349,10 @@ def main(argv: list[str] | None = None) -> int:
     notices = [f for f in findings if f.severity == "notice"]
     silenced = [f for f in findings if f.severity == "silenced"]
     for finding in errors:
-        print(f"{finding.location()}: {finding.kind}: {finding.message}\n    how to fix: {finding.hint}")
+        print(no_workflow_commands(f"{finding.location()}: {finding.kind}: {finding.message}\n"
+                                   f"    how to fix: {finding.hint}"))
     for finding in notices:
-        print(f"{finding.location()}: notice: {finding.kind}: {finding.message}")
+        print(no_workflow_commands(f"{finding.location()}: notice: {finding.kind}: {finding.message}"))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for finding in errors:
             print(annotation(finding))

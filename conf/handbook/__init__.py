@@ -1,21 +1,25 @@
 """The Mbodi Handbook's own Sphinx extension.
 
 Each capability is a subpackage with its own ``setup_<capability>(app)``, in the manner of
-sphinx-design: decision records (``records``) and the handbook's look (``_static``).
+sphinx-design: ``records`` (decision records: status boxes, indexes, validation), ``quality`` (the
+checks every build runs: bad text, raw-HTML links, active and third-party content), ``linkcheck``
+(the ``handbook-linkcheck`` builder), ``pdf`` (LaTeX styling, publishing the PDF with the site),
+``pages`` (owners and review dates, redirects, source links), ``navigation`` (Furo's sidebar built
+once per build) and ``focus`` (keyboard focus for code blocks); ``_static`` is the handbook's look.
+
+Neutral modules that import no subpackage and no Sphinx at import time: ``frontmatter``,
+``problems``, ``dates``, ``warnings_`` and ``annotations``. Subpackages are imported in ``setup()``,
+so a script that only needs those (``make adr`` writing a file) does not load Sphinx.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .linkcheck import setup_linkcheck
-from .navigation import setup_navigation
-from .pages import setup_pages
-from .pdf import setup_pdf
-from .quality import setup_quality
-from .reading import setup_reading
-from .records import setup_records
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 __version__ = "0.1.0"
 
@@ -23,7 +27,16 @@ STATIC = Path(__file__).parent / "_static"
 TEMPLATES = Path(__file__).parent / "_templates"
 
 
-def setup(app: Any) -> dict[str, Any]:
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Imported here, not at the top: see the module docstring.
+    from .linkcheck import setup_linkcheck
+    from .navigation import setup_navigation
+    from .pages import setup_pages
+    from .pdf import setup_pdf
+    from .quality import setup_quality
+    from .reading import setup_reading
+    from .records import setup_records
+
     setup_records(app)
     setup_linkcheck(app)
     setup_quality(app)

@@ -15,7 +15,7 @@ from typing import Any
 
 from docutils import nodes
 
-from .records.model import FrontMatter, read_front_matter
+from .frontmatter import FrontMatter, read_front_matter
 
 
 def read_lines(path: Path | str) -> list[str]:

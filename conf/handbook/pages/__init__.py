@@ -20,16 +20,13 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import printable
+from ..dates import build_day
+from ..warnings_ import HandbookWarning, warn
 from ..source import page_source, read_lines
 from . import redirects, review, source_links
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def warn(subtype: str, message: str, location: Any) -> None:
-    logger.warning(printable(message), location=location, type="handbook", subtype=subtype)
 
 
 class PagesDomain(PageDataDomain):
@@ -45,12 +42,12 @@ class PagesDomain(PageDataDomain):
         required = _review_required(docname, env.config.handbook_review_required)
         found, problems = review.read_review(front_matter, required)
         for problem in problems:
-            warn(problem.rule, problem.message, (docname, problem.line))
+            warn(HandbookWarning(problem.rule), problem.message, (docname, problem.line))
         if found is not None:
             self.data.setdefault("reviews", {})[docname] = vars(found)
         old_paths, problems = redirects.read_redirect_from(front_matter)
         for problem in problems:
-            warn(problem.rule, problem.message, (docname, problem.line))
+            warn(HandbookWarning(problem.rule), problem.message, (docname, problem.line))
         if old_paths:
             self.data.setdefault("redirects", {})[docname] = old_paths
 
@@ -93,7 +90,7 @@ def _today(config: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(config.handbook_today)
     except ValueError:
-        return review.today_for_build()
+        return build_day()
 
 
 def show_review(app: Any, doctree: nodes.document, docname: str) -> None:
@@ -125,12 +122,12 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
         return
     domain: PagesDomain = app.env.domains["pages"]
     for old, first, second, line in domain.redirect_conflicts():
-        warn("redirect", f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
+        warn(HandbookWarning.REDIRECT, f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
                          f"to '{first}'; remove it from one of them", (second, line))
     for old, (new, origin) in sorted(domain.redirect_map(app.config.handbook_redirects).items()):
         problem = redirects.judge(old, new, app.env.found_docs)
         if problem:
-            warn("redirect", problem, origin or f"{Path(app.confdir) / 'conf.py'}:{_conf_line(app, old)}")
+            warn(HandbookWarning.REDIRECT, problem, origin or f"{Path(app.confdir) / 'conf.py'}:{_conf_line(app, old)}")
             continue
         target = app.builder.get_relative_uri(old, new)
         yield old, {"title": f"Moved to {app.env.titles[new].astext()}", "redirect_url": target}, "handbook-redirect.html"
@@ -144,7 +141,7 @@ def _conf_line(app: Any, text: str) -> int:
 def _add_templates(app: Any, config: Any) -> None:
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     if not config.handbook_today:
-        config.handbook_today = review.today_for_build().isoformat()
+        config.handbook_today = build_day().isoformat()
     source_links.configure(app, config)
 
 

@@ -16,7 +16,8 @@ import posixpath
 import re
 from collections.abc import Set
 
-from ..records.model import FrontMatter, Problem
+from ..frontmatter import FrontMatter
+from ..problems import Problem
 
 OLD_PATH = re.compile(r"^[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)*$")
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 
-from ..records.model import FrontMatter, Problem, parse_date
+from ..dates import build_day, parse_date
+from ..frontmatter import FrontMatter
+from ..problems import Problem
 
 DEFAULT_REVIEW_DAYS = 180
 # A review interval longer than this is a typo ("1800"), not a policy.
@@ -76,11 +77,3 @@ def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | Non
     if problems:
         return None, problems
     return Review(owner.strip(), last_date.isoformat(), days, lines.get("last-reviewed", first)), []
-
-
-def today_for_build() -> dt.date:
-    """The date a build judges reviews by: SOURCE_DATE_EPOCH's when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()

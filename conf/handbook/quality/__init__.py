@@ -19,7 +19,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..records.model import printable
+from ..warnings_ import HandbookWarning, warn
 from ..source import locate, node_line, page_source
 from . import active, links, text
 
@@ -72,9 +72,9 @@ class QualityDomain(PageDataDomain):
             if active.is_other_origin(node.get("uri", "")):
                 foreign.append((node_line(node) or 1, f"an image loads {node['uri']}"))
         for line, message in foreign:
-            logger.warning(printable(f"{message}: the site must load nothing from another origin; copy the file into "
-                           "the handbook and link it locally"), location=(docname, line),
-                           type="handbook", subtype="third-party")
+            warn(HandbookWarning.THIRD_PARTY, f"{message}: the site must load nothing from another origin; copy the file into "
+                           "the handbook and link it locally",
+             (docname, line))
         if not active_hits:
             return
         reason = page_source(env, docname).front_matter.values.get("allow-active-content")
@@ -83,14 +83,15 @@ class QualityDomain(PageDataDomain):
         hint = ("remove it, or opt this page in with front matter 'allow-active-content: <why it is needed>'"
                 if reason is None else "'allow-active-content' must state why the page needs it")
         for line, message in active_hits:
-            logger.warning(printable(f"raw HTML brings in active content, {message}; {hint}"), location=(docname, line),
-                           type="handbook", subtype="active-content")
+            warn(HandbookWarning.ACTIVE_CONTENT, f"raw HTML brings in active content, {message}; {hint}",
+             (docname, line))
 
 
 def check_text(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: report bad characters at their line, before anything else sees the text."""
     for bad in text.find_bad_text(source[0]):
-        logger.warning(printable(bad.message), location=(docname, bad.line), type="handbook", subtype=f"text-{bad.rule}")
+        warn(HandbookWarning.for_rule("text", bad.rule), bad.message,
+             (docname, bad.line))
 
 
 def _output_files(app: Any) -> set[str]:
@@ -132,8 +133,8 @@ def check_raw_links(app: Any, env: Any) -> None:
         for line, url in raw_links[docname]:
             problem = links.judge(site, docname, url)
             if problem:
-                logger.warning(printable(f"broken link in raw HTML: {problem}"), location=(docname, line),
-                               type="handbook", subtype="link-raw-html")
+                warn(HandbookWarning.LINK_RAW_HTML, f"broken link in raw HTML: {problem}",
+             (docname, line))
 
 
 def check_output_origins(app: Any, exception: Exception | None) -> None:
@@ -151,9 +152,9 @@ def check_output_origins(app: Any, exception: Exception | None) -> None:
         text = path.read_text(encoding="utf-8", errors="replace")
         hits = active.third_party_in_css(text) if path.suffix == ".css" else active.scan(text)[1]
         for hit in hits:
-            logger.warning(printable(f"the built site loads from another origin: {hit.message}; the handbook must "
-                           "load nothing from other sites"), location=f"{path}:{hit.line + 1}",
-                           type="handbook", subtype="third-party")
+            warn(HandbookWarning.THIRD_PARTY, f"the built site loads from another origin: {hit.message}; the handbook must "
+                           "load nothing from other sites",
+             f"{path}:{hit.line + 1}")
 
 
 def setup_quality(app: Any) -> None:

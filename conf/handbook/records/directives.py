@@ -11,7 +11,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from . import model
-from .domain import warn
+from ..warnings_ import HandbookWarning, warn
 from .nodes import record_index_placeholder, status_box_placeholder
 
 
@@ -50,7 +50,7 @@ class RecordIndexDirective(SphinxDirective):
             if status in record_kind.statuses:
                 statuses.append(status)
             else:
-                warn("status",
+                warn(HandbookWarning.RECORD_STATUS,
                      f"{{{self.kind}-index}} ':status: {word}' is not an {record_kind.label} status; "
                      "use one or more of: " + ", ".join(record_kind.statuses),
                      self.get_location())

@@ -15,17 +15,17 @@ from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-# The module, not its names: handbook.source reads front matter with this package's model.
 from .. import source
+from ..warnings_ import HandbookWarning, warn
 from . import model
 from .nodes import record_index_placeholder, status_box_placeholder
 
 logger = logging.getLogger(__name__)
 
 
-def warn(rule: str, message: str, location: Any) -> None:
-    """Every record warning prints as ``file:line: WARNING: ... [handbook.record-<rule>]``."""
-    logger.warning(model.printable(message), location=location, type="handbook", subtype=f"record-{rule}")
+def record_warning(rule: str) -> HandbookWarning:
+    """The warning for a record rule: ``file:line: WARNING: ... [handbook.record-<rule>]``."""
+    return HandbookWarning.for_rule("record", rule)
 
 
 class DecisionRecordsDomain(PageDataDomain):
@@ -61,7 +61,7 @@ class DecisionRecordsDomain(PageDataDomain):
         front_matter = source.page_source(env, docname).front_matter
         if kind is None or not model.looks_like_record(docname, front_matter):
             for node in document.findall(status_box_placeholder):
-                warn("directive",
+                warn(HandbookWarning.RECORD_DIRECTIVE,
                      f"{{{node['kind']}-status}} is only for {model.KINDS[node['kind']].label}s, which live in "
                      f"'{env.config.handbook_record_dirs[node['kind']]}/NNNN-slug.md' with a status in front "
                      "matter; move the page or remove the directive", node)
@@ -70,14 +70,14 @@ class DecisionRecordsDomain(PageDataDomain):
         title, title_line = _first_heading(document)
         record, problems = model.build_record(kind, docname, title, title_line, front_matter)
         for problem in problems:
-            warn(problem.rule, problem.message, (docname, problem.line))
+            warn(record_warning(problem.rule), problem.message, (docname, problem.line))
         if kind.name not in boxes:
-            warn("directive",
+            warn(HandbookWarning.RECORD_DIRECTIVE,
                  f"this {kind.label} has no status box; add a '```{{{kind.name}-status}}```' block under its title",
                  (docname, title_line))
         for node in document.findall(status_box_placeholder):
             if node["kind"] != kind.name:
-                warn("directive",
+                warn(HandbookWarning.RECORD_DIRECTIVE,
                      f"{{{node['kind']}-status}} used on an {kind.label}; use {{{kind.name}-status}}", node)
         self.records[docname] = dataclasses.asdict(record)
 
@@ -108,7 +108,7 @@ def check_consistency(app: Any, env: Any) -> None:
     """Cross-record rules, once per build, after every page has been read (and merged)."""
     domain: DecisionRecordsDomain = env.domains["records"]
     for problem in model.check_log(domain.all_records()):
-        warn(problem.rule, problem.message, (problem.docname, problem.line))
+        warn(record_warning(problem.rule), problem.message, (problem.docname, problem.line))
 
 
 def pages_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str],
