@@ -30,12 +30,13 @@ AXE_STAMP  := tests/browser/node_modules/.installed-from-lock
 shell_quote = '$(subst ','\'',$(value $(1)))'
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml test clean adr rfc lock env check linkcheck pdf bench
+.PHONY: help html livehtml test test-fast lint clean adr rfc lock env check linkcheck pdf bench
 
 help: ## List every target with what it does
-	@echo "Mbodi Handbook: make <target> [SOURCEDIR=docs] [BUILDDIR=_build]"
+	@echo "Mbodi Handbook: make <target> [SOURCEDIR=$(SOURCEDIR)] [BUILDDIR=$(BUILDDIR)] [PORT=$(PORT)]"
 	@echo
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sort | \
+		sed -e 's|$$(BUILDDIR)|$(BUILDDIR)|g' -e 's|$$(SOURCEDIR)|$(SOURCEDIR)|g' -e 's|$$(PORT)|$(PORT)|g' | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
 env: $(ENV_STAMP) ## Create .venv from requirements.lock (done by every target that needs it)
@@ -65,8 +66,16 @@ livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(P
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
 		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(ENV_STAMP) $(AXE_STAMP) ## Run the test suite (pytest), browser tests included
+test: $(ENV_STAMP) $(AXE_STAMP) ## The whole suite: lint, then every test (TeX and browser ones included)
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(ENV_STAMP) ## The tests a writer runs in under a minute: no TeX, no browser, nothing slow
+	$(BIN)/python -m pytest -m "not tex and not browser and not slow" $(PYTEST_ARGS)
+
+lint: $(ENV_STAMP) ## ruff and mypy over the extension, scripts and tests (zero findings; make test runs it)
+	$(BIN)/ruff check conf scripts tests
+	$(BIN)/mypy
 
 # axe-core for the browser tests' accessibility checks, from the npm lock (hash-checked by npm ci).
 $(AXE_STAMP): tests/browser/package-lock.json
@@ -85,11 +94,16 @@ rfc: $(ENV_STAMP) ## New RFC from the template: make rfc title="Use X" [number=N
 	@$(BIN)/python scripts/new_record.py rfc --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
 		$(if $(number),--number $(call shell_quote,number))
 
-lock: ## Re-pin every dependency (with hashes) from pyproject.toml into requirements.lock
-	$(PYTHON) -m venv $(BUILDDIR)/lockenv
-	$(BUILDDIR)/lockenv/bin/python -m pip install --quiet uv==0.13.9
-	$(BUILDDIR)/lockenv/bin/uv pip compile pyproject.toml --extra test --generate-hashes \
-		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header -o requirements.lock
+# The lock is rewritten only when its content changes: an unchanged lock keeps its date, so
+# .venv is not rebuilt for nothing.
+lock: ## Re-pin every dependency (with hashes) from pyproject.toml into requirements.lock; quiet, no-op if unchanged
+	@test -x $(BUILDDIR)/lockenv/bin/uv || { $(PYTHON) -m venv $(BUILDDIR)/lockenv && \
+		$(BUILDDIR)/lockenv/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9; }
+	@$(BUILDDIR)/lockenv/bin/uv pip compile --quiet pyproject.toml --extra test --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header -o $(BUILDDIR)/requirements.lock.new
+	@if cmp -s $(BUILDDIR)/requirements.lock.new requirements.lock; then \
+		rm $(BUILDDIR)/requirements.lock.new; echo "requirements.lock: unchanged"; \
+	else mv $(BUILDDIR)/requirements.lock.new requirements.lock; echo "requirements.lock: updated"; fi
 
 clean: ## Remove everything built under $(BUILDDIR)
 	rm -rf $(BUILDDIR)

@@ -31,6 +31,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CONF = REPO / "conf"
@@ -356,7 +357,7 @@ def bench_pdf(builddir: Path) -> dict:
 
 
 def machine() -> dict:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
@@ -381,7 +382,7 @@ def table(sizes: list[dict]) -> str:
             f"{size['stock']['peak_rss_mb']:.0f} MB", f"{size['handbook']['peak_rss_mb']:.0f} MB",
             "identical" if size["navigation_identical"] else "DIFFERS"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
     return "\n".join(lines)
 
@@ -407,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Stock: myst_parser + furo + sphinx_design + sphinx_copybutton with the handbook's settings; its tree "
           "is the same but leaves out the handbook-only directives ({adr-status}, {adr-index}).")
     print("Handbook: conf/ as `make html` uses it. Every build is a separate sphinx-build process, serial.")
-    results = {"machine": machine(), "stock_tree": "same tree without {adr-status} and {adr-index}",
+    results: dict[str, Any] = {"machine": machine(), "stock_tree": "same tree without {adr-status} and {adr-index}",
                "sizes": []}
     for pages in sizes:
         results["sizes"].append(bench_size(pages, builddir / f"pages-{pages}"))

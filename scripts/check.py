@@ -20,12 +20,12 @@ import datetime as dt
 import fnmatch
 import io
 import json
+import logging
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import logging
 import traceback
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,8 @@ KINDS: dict[str, tuple[str, str]] = {
     **{warning.type: (warning.kind, warning.hint) for warning in HandbookWarning},
 }
 MESSAGE_KINDS: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"duplicate label|Duplicate explicit target name|Duplicate implicit target name"), "duplicate-label", "rename one of the two labels or headings"),
+    (re.compile(r"duplicate label|Duplicate explicit target name|Duplicate implicit target name"), "duplicate-label",
+     "rename one of the two labels or headings"),
     (re.compile(r"undefined label|unknown document"), "reference", "refer to a label or document that exists"),
     (re.compile(r"nonexisting document|toctree glob pattern"), "toctree",
      "list only documents that exist, without the .md suffix"),
@@ -120,11 +121,17 @@ def collector_for(app: Any) -> Any:
     ``once`` warnings come once, and the location is the file and line Sphinx would print.
     """
     from sphinx.util.logging import (
-        OnceFilter, SphinxWarningLogRecord, WarningLogRecordTranslator, WarningStreamHandler, WarningSuppressor)
+        OnceFilter,
+        SafeEncodingWriter,
+        SphinxWarningLogRecord,
+        WarningLogRecordTranslator,
+        WarningStreamHandler,
+        WarningSuppressor,
+    )
 
     class FindingCollector(WarningStreamHandler):
         def __init__(self) -> None:
-            super().__init__(io.StringIO())
+            super().__init__(SafeEncodingWriter(io.StringIO()))  # written to by nothing
             self.setLevel(logging.WARNING)
             self.addFilter(WarningSuppressor(app))
             self.addFilter(OnceFilter())
@@ -136,8 +143,8 @@ def collector_for(app: Any) -> Any:
             # location to "path:line", the type appended to the message); work on a copy, and
             # translate it only if Sphinx's stream has not done so already.
             mine = copy.copy(record)
-            if not isinstance(record, SphinxWarningLogRecord):
-                self.translator.filter(mine)
+            if not isinstance(mine, SphinxWarningLogRecord):
+                self.translator.filter(mine)  # type: ignore[arg-type]  # it turns the record into one
             self.records.append(mine)
 
         def findings(self) -> list[Finding]:
@@ -263,7 +270,7 @@ def run_build(source: Path, conf: Path, outdir: Path,
         return None, f"the build crashed ({sys.exc_info()[1]!r}); details in {log}"
 
 
-def overdue_reviews(app: object, source: Path) -> list[Finding]:
+def overdue_reviews(app: Any, source: Path) -> list[Finding]:
     """Pages past their review date: listed as notices with their owners, never failures."""
     today = dt.date.today()
     findings = []
@@ -275,7 +282,7 @@ def overdue_reviews(app: object, source: Path) -> list[Finding]:
     return findings
 
 
-def pages_gone_since(app: object, source: Path, ref: str) -> tuple[list[Finding], str | None]:
+def pages_gone_since(app: Any, source: Path, ref: str) -> tuple[list[Finding], str | None]:
     """Pages that existed at ``ref`` and are gone now with no redirect to where they went."""
     listing = subprocess.run(["git", "ls-tree", "-r", "--name-only", ref, "."], cwd=source,
                              capture_output=True, text=True)

@@ -60,7 +60,7 @@ class Drift:
 
 def logical_lines(text: str) -> Iterable[tuple[int, str]]:
     """Lines with their backslash continuations joined and comments removed, each with its first line number."""
-    start, parts = 0, []
+    start, parts = 0, list[str]()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
         if not parts:
@@ -138,7 +138,8 @@ def drifts(lock_text: str, installed: Iterable[tuple[str, str]]) -> list[Drift]:
     versions: dict[str, set[str]] = {}
     for raw_name, version in installed:
         if not raw_name:
-            found.append(Drift(f"a distribution without a name (version {version or '?'}) is installed; reinstall the environment"))
+            found.append(Drift(f"a distribution without a name (version {version or '?'}) is installed; "
+                               "reinstall the environment"))
             continue
         versions.setdefault(normalize(raw_name), set()).add(version)
     for name in sorted(versions):

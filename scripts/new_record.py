@@ -33,7 +33,7 @@ class Refusal(Exception):
 def today() -> dt.date:
     # SOURCE_DATE_EPOCH pins "today" for reproducible runs and tests.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
 
 
 def existing_records(folder: Path) -> dict[int, Path]:
@@ -107,7 +107,7 @@ def create(kind_name: str, title: str, source: Path, supersedes: str | None = No
     else:
         new_number = max(records, default=0) + 1
 
-    old_path = None
+    old_path, old_number = None, None
     if supersedes is not None:
         if kind_name != "adr":
             raise Refusal(f"{kind.label}s do not supersede each other; only ADRs take supersedes=N")
@@ -119,7 +119,7 @@ def create(kind_name: str, title: str, source: Path, supersedes: str | None = No
     date = today()
     new_path = folder / f"{new_number:04d}-{slug}.md"
     text = render_template(template_path.read_text(encoding="utf-8"), new_number, title, date)
-    if old_path is not None:
+    if old_path is not None and old_number is not None:
         text = add_supersedes(text, old_number)
         old_text = mark_superseded(old_path.read_text(encoding="utf-8"), new_number, date, old_path)
 

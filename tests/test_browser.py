@@ -248,7 +248,7 @@ def test_home_cards_lead_to_every_section(page, site, server):
     titles = [title.strip() for title in cards.locator(".sd-card-title").all_inner_texts()]
     targets = cards.locator("a.sd-stretched-link").evaluate_all("links => links.map(a => a.href)")
     assert len(titles) == len(targets) == cards.count() > 0
-    for index, (title, target) in enumerate(zip(titles, targets)):
+    for index, (title, target) in enumerate(zip(titles, targets, strict=False)):
         cards.nth(index).click()  # anywhere on the card, not only its title
         page.wait_for_url(target)
         assert heading(page) == title, f"the card {title!r} led to {page.url}"

@@ -27,19 +27,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import linkcheck
 import pytest
 
-import linkcheck
 from handbook.linkcheck import cache as cache_module
 from handbook.linkcheck.cache import LinkCache, expiry
 from handbook.linkcheck.changes import parse_diff
 from handbook.linkcheck.fetch import Outcome, parse_retry_after
 from handbook.linkcheck.occurrences import Occurrence
-from handbook.source import locate
 from handbook.linkcheck.report import annotation
 from handbook.linkcheck.results import BROKEN, TIMEOUT, WORKING, Result
 from handbook.linkcheck.schedule import LinkScheduler
 from handbook.linkcheck.settings import Settings, SettingsError, parse_exclusions
+from handbook.source import locate
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT = REPO / "tests" / "roots" / "test-linkcheck"

@@ -6,9 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import new_record
 import pytest
 
-import new_record
 from handbook.records import model
 
 REPO = Path(__file__).resolve().parent.parent

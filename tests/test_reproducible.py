@@ -29,14 +29,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = 981158400  # 2001-02-03 00:00:00 UTC
-EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.timezone.utc).date()
+EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date()
 DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y",
                 "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %-d, %Y", "%B %-d, %Y"]
 
 
 def todays() -> set[dt.date]:
     """Today, by the local clock and by UTC (they differ for some hours of the day)."""
-    return {dt.date.today(), dt.datetime.now(dt.timezone.utc).date()}
+    return {dt.date.today(), dt.datetime.now(dt.UTC).date()}
 
 
 def spellings(day: dt.date) -> list[str]:
@@ -102,7 +102,7 @@ def site_files(site: Path) -> dict[str, bytes]:
 
 
 def first_difference(one: bytes, two: bytes) -> str:
-    at = next((i for i, (a, b) in enumerate(zip(one, two)) if a != b), min(len(one), len(two)))
+    at = next((i for i, (a, b) in enumerate(zip(one, two, strict=False)) if a != b), min(len(one), len(two)))
     return f"at byte {at}: {one[max(at - 60, 0):at + 60]!r} versus {two[max(at - 60, 0):at + 60]!r}"
 
 

@@ -79,8 +79,9 @@ def test_each_kind_of_drift_is_caught(lock_text, installed):
     # A package installed but missing from the lock.
     without = re.sub(r"^docutils==.*?(?=^\S)", "", lock_text, count=1, flags=re.M | re.S)
     assert without != lock_text
+    docutils = dict((check_lock.normalize(n), v) for n, v in installed)["docutils"]
     assert [m for m in messages(without, installed) if "docutils" in m] == [
-        f"docutils {dict((check_lock.normalize(n), v) for n, v in installed)['docutils']} is installed but not in requirements.lock"]
+        f"docutils {docutils} is installed but not in requirements.lock"]
     # A locked package that is not installed.
     extra = lock_text + "not-installed-anywhere==1.0 \\\n    --hash=sha256:" + "a" * 64 + "\n"
     assert [m for m in messages(extra, installed) if "not-installed" in m] == [

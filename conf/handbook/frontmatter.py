@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, quoted as _value
+from .problems import Problem
+from .problems import quoted as _value
 
 
 @dataclasses.dataclass
@@ -23,6 +24,20 @@ class FrontMatter:
     lines: dict[str, int]  # field -> 1-based line in the source file
     first_line: int  # the opening "---"; where to point when a field is missing
     problems: list[Problem]
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes front matter opened on line 0, or None if it never closes.
+
+    The one place that knows where front matter ends: the reader, the scaffolding that fills a
+    template and anything else that edits a page's fields use it.
+    """
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index
+    return None
 
 
 def read_front_matter(text: str) -> FrontMatter:
@@ -37,11 +52,10 @@ def read_front_matter(text: str) -> FrontMatter:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not lines or lines[0].rstrip() != "---":
         return empty
-    for end, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            break
-    else:
-        empty.problems.append(Problem("front-matter", 1, "front matter opened with '---' is never closed; end it with a line '---'"))
+    end = front_matter_end(lines)
+    if end is None:
+        empty.problems.append(Problem("front-matter", 1,
+                                      "front matter opened with '---' is never closed; end it with a line '---'"))
         return empty
     block = "\n".join(lines[1:end])
     try:
@@ -73,7 +87,8 @@ def read_front_matter(text: str) -> FrontMatter:
             continue
         key = key_node.value
         if key in values:
-            problems.append(Problem("front-matter", line, f"field '{_value(key)}' is given twice (first on line {where[key]}); keep one"))
+            problems.append(Problem("front-matter", line,
+                                    f"field '{_value(key)}' is given twice (first on line {where[key]}); keep one"))
             continue
         values[key] = _plain(value_node)
         where[key] = line
@@ -93,7 +108,8 @@ def _refuse_aliases(block: str) -> Problem | None:
     """
     for count, event in enumerate(yaml.parse(block, Loader=yaml.SafeLoader)):
         if isinstance(event, yaml.AliasEvent):
-            return Problem("front-matter", _line_at(block, event.start_mark.index),
+            where = _line_at(block, event.start_mark.index) if event.start_mark is not None else 2
+            return Problem("front-matter", where,
                            f"front matter uses the alias '*{event.anchor}'; write the value out in full "
                            "(anchors and aliases are not allowed here)")
         if count > MOST_EVENTS:

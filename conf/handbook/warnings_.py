@@ -11,6 +11,7 @@ Neutral ground: imports nothing of the handbook's, and Sphinx only for its logge
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from typing import TYPE_CHECKING, Any
 
@@ -22,52 +23,61 @@ if TYPE_CHECKING:
 TYPE = "handbook"
 
 
+@dataclasses.dataclass(frozen=True)
+class _Kind:
+    subtype: str  # "record-status": printed as [handbook.record-status]
+    kind: str  # what make check files it under: "decision-record"
+    hint: str  # how to fix it, printed under the finding
+
+
 class HandbookWarning(enum.Enum):
-    """``subtype, check kind, how to fix it``."""
-
-    subtype: str
-    kind: str
-    hint: str
-
-    def __new__(cls, subtype: str, kind: str, hint: str) -> HandbookWarning:
-        member = object.__new__(cls)
-        member._value_ = subtype
-        member.subtype, member.kind, member.hint = subtype, kind, hint
-        return member
+    """One member per kind of warning: ``_Kind(subtype, check kind, how to fix it)``."""
 
     # Decision records (records/): one subtype per rule, so one false positive can be silenced.
-    RECORD_STATUS = ("record-status", "decision-record", "use one of the statuses the message lists")
-    RECORD_DATE = ("record-date", "decision-record", "write the date as YYYY-MM-DD, a real date")
-    RECORD_FIELD = ("record-field", "decision-record", "fix the front-matter field the message names")
-    RECORD_SUPERSEDES = ("record-supersedes", "decision-record",
+    RECORD_STATUS = _Kind("record-status", "decision-record", "use one of the statuses the message lists")
+    RECORD_DATE = _Kind("record-date", "decision-record", "write the date as YYYY-MM-DD, a real date")
+    RECORD_FIELD = _Kind("record-field", "decision-record", "fix the front-matter field the message names")
+    RECORD_SUPERSEDES = _Kind("record-supersedes", "decision-record",
                          "make 'supersedes' and 'superseded-by' name each other, in both records")
-    RECORD_NUMBER = ("record-number", "decision-record", "give each record its own number")
-    RECORD_FILENAME = ("record-filename", "decision-record", "rename the file NNNN-slug.md")
-    RECORD_TITLE = ("record-title", "decision-record", "make the title's number agree with the file name")
-    RECORD_DIRECTIVE = ("record-directive", "decision-record",
+    RECORD_NUMBER = _Kind("record-number", "decision-record", "give each record its own number")
+    RECORD_FILENAME = _Kind("record-filename", "decision-record", "rename the file NNNN-slug.md")
+    RECORD_TITLE = _Kind("record-title", "decision-record", "make the title's number agree with the file name")
+    RECORD_DIRECTIVE = _Kind("record-directive", "decision-record",
                         "put one status box (```{adr-status}``` or ```{rfc-status}```) under the record's "
                         "title, and only in records")
-    RECORD_FRONT_MATTER = ("record-front-matter", "decision-record",
+    RECORD_FRONT_MATTER = _Kind("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
     # Bad text (quality/text.py).
-    TEXT_MOJIBAKE = ("text-mojibake", "bad-text", "replace the mis-decoded text with what the message names")
-    TEXT_REPLACEMENT = ("text-replacement", "bad-text", "retype the character that was lost")
-    TEXT_PRIVATE_USE = ("text-private-use", "bad-text", "remove the private-use character")
-    TEXT_CONTROL = ("text-control", "bad-text", "remove the control character")
+    TEXT_MOJIBAKE = _Kind("text-mojibake", "bad-text", "replace the mis-decoded text with what the message names")
+    TEXT_REPLACEMENT = _Kind("text-replacement", "bad-text", "retype the character that was lost")
+    TEXT_PRIVATE_USE = _Kind("text-private-use", "bad-text", "remove the private-use character")
+    TEXT_CONTROL = _Kind("text-control", "bad-text", "remove the control character")
     # Links, content and origins (quality/).
-    LINK_RAW_HTML = ("link-raw-html", "internal-link", "point the link at a page, anchor or file that exists")
-    ACTIVE_CONTENT = ("active-content", "active-content",
+    LINK_RAW_HTML = _Kind("link-raw-html", "internal-link", "point the link at a page, anchor or file that exists")
+    ACTIVE_CONTENT = _Kind("active-content", "active-content",
                       "remove the script, handler or frame, or opt the page in with "
                       "'allow-active-content: <reason>' in its front matter")
-    THIRD_PARTY = ("third-party", "third-party", "copy the resource into the handbook and link it locally")
+    THIRD_PARTY = _Kind("third-party", "third-party", "copy the resource into the handbook and link it locally")
     # Pages (pages/): owners and reviews, redirects.
-    REVIEW_FIELD = ("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
-    REVIEW_DATE = ("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
-    REDIRECT = ("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
+    REVIEW_FIELD = _Kind("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
+    REVIEW_DATE = _Kind("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
+    REDIRECT = _Kind("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
     # Build machinery.
-    NAVIGATION = ("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
-    PDF = ("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
-    LINKCHECK = ("linkcheck", "link-check", "fix the link-check setting the message names in conf/conf.py")
+    NAVIGATION = _Kind("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
+    PDF = _Kind("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
+    LINKCHECK = _Kind("linkcheck", "link-check", "fix the link-check setting the message names in conf/conf.py")
+
+    @property
+    def subtype(self) -> str:
+        return self.value.subtype
+
+    @property
+    def kind(self) -> str:
+        return self.value.kind
+
+    @property
+    def hint(self) -> str:
+        return self.value.hint
 
     @property
     def type(self) -> str:
@@ -76,8 +86,13 @@ class HandbookWarning(enum.Enum):
 
     @classmethod
     def for_rule(cls, prefix: str, rule: str) -> HandbookWarning:
-        """The member for a rule module's ``Problem.rule`` (pure modules name rules, not warnings)."""
-        return cls(f"{prefix}-{rule}" if prefix else rule)
+        """The member for a rule module's ``Problem.rule`` (pure modules name rules, not warnings):
+        ``for_rule("record", "date")`` is RECORD_DATE, ``for_rule("", "redirect")`` is REDIRECT."""
+        subtype = f"{prefix}-{rule}" if prefix else rule
+        for member in cls:
+            if member.subtype == subtype:
+                return member
+        raise ValueError(f"no handbook warning has the subtype {subtype!r}; add it to HandbookWarning")
 
 
 def warn(kind: HandbookWarning, message: str,

@@ -70,7 +70,7 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         path = self.env.doc2path(docname)
         lines = read_lines(path)
         filename = str(self.env.doc2path(docname, False))
-        for (uri, _), lineno in zip(found, locate(lines, found)):
+        for (uri, _), lineno in zip(found, locate(lines, found), strict=False):
             occurrence = Occurrence(uri, docname, filename, str(path), lineno)
             if wanted(occurrence, self.changes):
                 self.occurrences.append(occurrence)

@@ -113,7 +113,7 @@ def check_link(session: LinkSession, uri: str, settings: Settings) -> Outcome:
 def _check(session: LinkSession, uri: str, settings: Settings) -> Outcome:
     url, _, fragment = uri.partition("#")
     anchor = anchor_to_find(url, fragment, settings)
-    options = {
+    options: dict[str, Any] = {
         "timeout": settings.timeout,
         "headers": request_headers(uri, settings.request_headers),
         "auth": next((auth for pattern, auth in settings.auth if pattern.match(uri)), None),

@@ -31,7 +31,8 @@ def find_uri(node: nodes.Node) -> str | None:
     if isinstance(node, nodes.reference) and "refuri" in node:
         return node["refuri"]
     if isinstance(node, nodes.image):
-        uri = node.get("candidates", {}).get("?")
+        candidates: dict[str, str] = node.get("candidates", {})
+        uri = candidates.get("?")
         return uri if uri and "://" in uri else None
     if isinstance(node, nodes.raw):
         uri = node.get("source")

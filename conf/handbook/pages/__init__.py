@@ -14,15 +14,15 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.util import logging
 
-from ..pagedata import PageDataDomain
 from ..dates import build_day
-from ..warnings_ import HandbookWarning, warn
+from ..pagedata import PageDataDomain
 from ..source import page_source, read_lines
+from ..warnings_ import HandbookWarning, warn
 from . import redirects, review, source_links
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class PagesDomain(PageDataDomain):
 
     name = "pages"
     label = "Handbook pages"
-    initial_data: dict[str, dict[str, Any]] = {"reviews": {}, "redirects": {}}
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {"reviews": {}, "redirects": {}}
     tables = ("reviews", "redirects")
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
@@ -42,12 +42,12 @@ class PagesDomain(PageDataDomain):
         required = _review_required(docname, env.config.handbook_review_required)
         found, problems = review.read_review(front_matter, required)
         for problem in problems:
-            warn(HandbookWarning(problem.rule), problem.message, (docname, problem.line))
+            warn(HandbookWarning.for_rule("", problem.rule), problem.message, (docname, problem.line))
         if found is not None:
             self.data.setdefault("reviews", {})[docname] = vars(found)
         old_paths, problems = redirects.read_redirect_from(front_matter)
         for problem in problems:
-            warn(HandbookWarning(problem.rule), problem.message, (docname, problem.line))
+            warn(HandbookWarning.for_rule("", problem.rule), problem.message, (docname, problem.line))
         if old_paths:
             self.data.setdefault("redirects", {})[docname] = old_paths
 

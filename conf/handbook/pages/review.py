@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from ..dates import build_day, parse_date
+from ..dates import parse_date
 from ..frontmatter import FrontMatter
 from ..problems import Problem
 
@@ -74,6 +74,6 @@ def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | Non
         except OverflowError:
             problems.append(Problem("review-date", lines.get("last-reviewed", first),
                                     f"'last-reviewed: {last}' is too far in the future to have a next review"))
-    if problems:
+    if problems or last_date is None or not isinstance(owner, str):
         return None, problems
     return Review(owner.strip(), last_date.isoformat(), days, lines.get("last-reviewed", first)), []

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.util import logging
 
 from ..pagedata import PageDataDomain
-from ..warnings_ import HandbookWarning, warn
 from ..source import locate, node_line, page_source
+from ..warnings_ import HandbookWarning, warn
 from . import active, links, text
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class QualityDomain(PageDataDomain):
 
     name = "quality"
     label = "Documentation quality"
-    initial_data: dict[str, dict[str, Any]] = {"ids": {}, "raw_links": {}}
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {"ids": {}, "raw_links": {}}
     tables = ("ids", "raw_links")
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
@@ -53,7 +53,7 @@ class QualityDomain(PageDataDomain):
         if found:
             # Each link at its own line in the source, as the link check places external ones.
             lines = locate(page_source(env, docname).lines, found)
-            raw_links = [(line, url) for line, (url, _) in zip(lines, found)]
+            raw_links = [(line, url) for line, (url, _) in zip(lines, found, strict=False)]
         self._check_active_content(env, docname, document, raw_html)
         self.data.setdefault("ids", {})[docname] = sorted(ids)
         if raw_links:
@@ -68,9 +68,9 @@ class QualityDomain(PageDataDomain):
             found_active, found_foreign = active.scan(node.astext())
             active_hits += [(start + hit.line, hit.message) for hit in found_active]
             foreign += [(start + hit.line, hit.message) for hit in found_foreign]
-        for node in document.findall(nodes.image):
-            if active.is_other_origin(node.get("uri", "")):
-                foreign.append((node_line(node) or 1, f"an image loads {node['uri']}"))
+        for image in document.findall(nodes.image):
+            if active.is_other_origin(image.get("uri", "")):
+                foreign.append((node_line(image) or 1, f"an image loads {image['uri']}"))
         for line, message in foreign:
             warn(HandbookWarning.THIRD_PARTY, f"{message}: the site must load nothing from another origin; copy the file into "
                            "the handbook and link it locally",
@@ -111,7 +111,7 @@ def _output_files(app: Any) -> set[str]:
 
 def _source_files(app: Any) -> frozenset[str]:
     srcdir = Path(app.srcdir)
-    found = set()
+    found: set[str] = set()
     for folder, dirs, names in os.walk(srcdir):
         dirs[:] = [d for d in dirs if not d.startswith((".", "_build"))]
         found.update(Path(folder, name).relative_to(srcdir).as_posix() for name in names)

@@ -176,6 +176,7 @@ def find_bad_text(text: str) -> list[BadText]:
                 if match.start() in covered:
                     continue  # already reported as part of a mis-decoded sequence
                 name = unicodedata.name(match.group(0), "")
-                label = what if rule == "replacement" else f"{what} {_codepoints(match.group(0))}" + (f" ({name})" if name else "")
+                label = what if rule == "replacement" else (
+                    f"{what} {_codepoints(match.group(0))}" + (f" ({name})" if name else ""))
                 found.append(BadText(rule, number, match.start() + 1, f"{label}; {fix}"))
     return found

@@ -10,8 +10,8 @@ from __future__ import annotations
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import model
 from ..warnings_ import HandbookWarning, warn
+from . import model
 from .nodes import record_index_placeholder, status_box_placeholder
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Set
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.util import logging
 
-from ..pagedata import PageDataDomain
 from .. import source
+from ..pagedata import PageDataDomain
 from ..warnings_ import HandbookWarning, warn
 from . import model
 from .nodes import record_index_placeholder, status_box_placeholder
@@ -33,7 +33,7 @@ class DecisionRecordsDomain(PageDataDomain):
     label = "Decision records"
     # records: docname -> DecisionRecord fields (plain dict); indexes: docname -> kinds it lists;
     # boxes: docname -> kinds of status box it shows.
-    initial_data: dict[str, dict[str, Any]] = {"records": {}, "indexes": {}, "boxes": {}}
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {"records": {}, "indexes": {}, "boxes": {}}
     tables = ("records", "indexes", "boxes")
 
     @property

@@ -190,7 +190,8 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
             f"'{_suggest_filename(basename)}.md'"))
 
     if not title:
-        problems.append(Problem("title", first, f"the {kind.noun} has no title; add a first heading '# {kind.label}-NNNN: Title'"))
+        problems.append(Problem("title", first,
+                                f"the {kind.noun} has no title; add a first heading '# {kind.label}-NNNN: Title'"))
     else:
         id_match = TITLE_ID_RE.match(title)
         if id_match and number is not None and (
@@ -251,9 +252,11 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         if superseded_by is None:
             problems.append(Problem(
                 "supersedes", lines["superseded-by"],
-                f"'superseded-by: {_value(by_text)}' is not a record number; write the successor's number, e.g. superseded-by: 9"))
+                f"'superseded-by: {_value(by_text)}' is not a record number; write the successor's number, "
+                "e.g. superseded-by: 9"))
         elif number is not None and superseded_by == number:
-            problems.append(Problem("supersedes", lines["superseded-by"], f"{kind.record_id(number)} cannot be superseded by itself"))
+            problems.append(Problem("supersedes", lines["superseded-by"],
+                                    f"{kind.record_id(number)} cannot be superseded by itself"))
             superseded_by = None
     if status == "superseded" and "superseded-by" not in values:
         problems.append(Problem(

@@ -84,7 +84,7 @@ def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionR
     heading = f"This {kind.label} is {word}"
     if builder.format == "latex":
         # LaTeX draws every generic admonition as a note; a warning node gets Sphinx's warning box.
-        notice = nodes.warning(classes=["handbook-retired"])
+        notice: nodes.Element = nodes.warning(classes=["handbook-retired"])
         notice += nodes.paragraph("", "", nodes.strong(text=heading))
     else:
         notice = nodes.admonition(classes=["warning", "handbook-retired"])
