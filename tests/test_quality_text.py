@@ -89,3 +89,26 @@ def test_parse_html_finds_links_ids_and_their_lines():
     found, ids = links.parse_html('<div id="a">\n<a href="x.html">x</a>\n<img src="y.png"/>\n<a name="b"></a></div>')
     assert [(link.line, link.url) for link in found] == [(1, "x.html"), (2, "y.png")]
     assert ids == {"a", "b"}
+
+
+# Lines that made the old search quadratic: long runs of characters that are UTF-8 continuation
+# bytes in Mac Roman or Windows-1252 but never repair to anything, and runs of whole sequences
+# broken near their end. 100,000 characters must take well under a second (40 s before).
+LONG_LINES = {
+    "bullets": "\u2022" * 100_000,
+    "daggers": "\u2020" * 100_000,
+    "letters without a lead": "\u00fc\u00f6" * 50_000,
+    "sequences with a bad tail": ("\u00c3\u00a9" * 999 + "\u00c3\u0081") * 50,
+    "mixed": ("caf\u00c3\u00a9 \u2022\u2020 \u00f0\u0178\u0161\u20ac " * 9_000)[:100_000],
+}
+
+
+@pytest.mark.parametrize("name", LONG_LINES)
+def test_a_100000_character_line_is_checked_in_linear_time(name):
+    import time
+
+    line = LONG_LINES[name]
+    started = time.process_time()  # CPU time of this process: other work on the machine does not count
+    text.find_bad_text(line)
+    elapsed = time.process_time() - started
+    assert elapsed < 1.0, f"{name}: {elapsed:.2f} s for {len(line):,} characters"

@@ -54,14 +54,100 @@ def test_every_make_target_a_workflow_runs_exists():
     assert used <= targets, f"workflows run make targets the Makefile lacks: {sorted(used - targets)}"
 
 
-def test_check_and_tests_run_on_every_push_and_pull_request():
-    ci = load("ci.yml")
-    assert {"push", "pull_request"} <= set(triggers(ci))
-    check, test = ci["jobs"]["check"], ci["jobs"]["test"]
-    assert "if" not in check and "make check" in runs(check)
-    # The tests run where .ci/run expects to be: Debian 12 with Python 3.11; it ends in `make test`.
-    assert "if" not in test and runs(test).strip() == "./.ci/run" and test["container"] == "python:3.11-bookworm"
+# --- What the workflows do, per event --------------------------------------------------------
+# A small model of GitHub's own rules: which workflows an event triggers (branch filters), which
+# jobs' ``if`` holds, and that a job runs only when every job it needs ran and passed. The tests
+# ask it questions ("can a failing test suite be deployed?") instead of restating the YAML.
+
+EVENTS = {
+    "push to main": {"event_name": "push", "ref": "refs/heads/main", "branch": "main"},
+    "push to a branch": {"event_name": "push", "ref": "refs/heads/topic", "branch": "topic"},
+    "pull request": {"event_name": "pull_request", "ref": "refs/pull/7/merge", "branch": "main",
+                     "base_ref": "main"},
+    "weekly": {"event_name": "schedule", "ref": "refs/heads/main", "branch": "main"},
+}
+
+
+def triggered(workflow: dict, event: dict) -> bool:
+    trigger = triggers(workflow).get(event["event_name"], False)
+    if trigger is False:
+        return False
+    branches = trigger.get("branches") if isinstance(trigger, dict) else None
+    return branches is None or event["branch"] in branches
+
+
+CONDITION = re.compile(r"github\.(event_name|ref) == '([^']*)'")
+
+
+def holds(condition: str | None, event: dict) -> bool:
+    """The ``if:`` forms the workflows use: comparisons of github.event_name / github.ref with &&."""
+    if condition is None:
+        return True
+    parts = [part.strip() for part in condition.split("&&")]
+    assert all(CONDITION.fullmatch(part) for part in parts), f"the model cannot read the condition {condition!r}"
+    return all(event[CONDITION.fullmatch(part).group(1)] == CONDITION.fullmatch(part).group(2) for part in parts)
+
+
+def needs(job: dict) -> list[str]:
+    value = job.get("needs", [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def running_jobs(event: str, failing: frozenset[str] = frozenset()) -> set[str]:
+    """The ``workflow/job`` names that run for ``event`` when the jobs in ``failing`` fail."""
+    ran: set[str] = set()
+    for path in WORKFLOWS:
+        workflow = load(path.name)
+        if triggered(workflow, EVENTS[event]):
+            ran |= {f"{path.stem}/{name}" for name in jobs_that_run(workflow["jobs"], EVENTS[event], failing)}
+    return ran
+
+
+def jobs_that_run(jobs: dict, event: dict, failing: frozenset[str]) -> set[str]:
+    outcome: dict[str, bool] = {}  # job -> ran and passed
+    ran: set[str] = set()
+
+    def run(name: str, stack: tuple[str, ...] = ()) -> bool:
+        assert name not in stack, f"jobs need each other in a cycle: {stack}"
+        if name not in outcome:
+            job = jobs[name]
+            started = all(run(need, (*stack, name)) for need in needs(job)) and holds(job.get("if"), event)
+            if started:
+                ran.add(name)
+            outcome[name] = started and name not in failing
+        return outcome[name]
+
+    for name in jobs:
+        run(name)
+    return ran
+
+
+def test_a_pull_request_runs_the_gate_the_tests_and_its_links_once_and_deploys_nothing():
+    ran = running_jobs("pull request")
+    assert {"ci/check", "ci/test", "ci/linkcheck", "ci/pdf", "ci/site"} <= ran
+    assert "ci/deploy" not in ran
+    # A branch's push triggers nothing: its pull request runs each job once, not twice.
+    assert running_jobs("push to a branch") == set()
+
+
+def test_main_is_deployed_only_after_the_gate_and_the_tests_pass():
+    assert "ci/deploy" in running_jobs("push to main")
+    for failing in ("check", "test", "pdf", "site"):
+        assert "ci/deploy" not in running_jobs("push to main", frozenset({failing})), f"deployed with {failing} failing"
+
+
+def test_the_tests_run_where_ci_run_expects_to_be():
+    # Debian 12 with Python 3.11 and root for apt-get; .ci/run ends in `make test`.
+    test = load("ci.yml")["jobs"]["test"]
+    assert runs(test).strip() == "./.ci/run" and test["container"] == "python:3.11-bookworm"
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_weekly_runs_sweep_every_link_and_deepen_the_property_tests():
+    ran = running_jobs("weekly")
+    assert {"linkcheck-weekly/linkcheck", "weekly/deep-tests"} <= ran
+    deep = load("weekly.yml")["jobs"]["deep-tests"]
+    assert runs(deep).strip() == "./.ci/run" and int(deep["env"]["HANDBOOK_TEST_EXAMPLES"]) > 100
 
 
 def test_pull_requests_check_only_the_links_they_change():
@@ -102,10 +188,9 @@ def test_the_pdf_is_built_with_debian_tex_live_and_kept():
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
 
-def test_the_site_is_built_with_the_pdf_and_deployed_from_main_only():
+def test_the_site_is_built_with_the_pdf_in_it():
     jobs = load("ci.yml")["jobs"]
-    site, deploy = jobs["site"], jobs["deploy"]
-    assert site["needs"] == "pdf" and "if" not in site
+    site = jobs["site"]
     [download] = uses(site, "actions/download-artifact")
     assert download["with"] == {"name": uses(jobs["pdf"], "actions/upload-artifact")[0]["with"]["name"],
                                 "path": "_build/pdf"}
@@ -114,7 +199,6 @@ def test_the_site_is_built_with_the_pdf_and_deployed_from_main_only():
     assert steps.index(download) < build  # the site picks the PDF up only if it is already there
     [pages_artifact] = uses(site, "actions/upload-pages-artifact")
     assert pages_artifact["with"]["path"] == "_build/html" and pages_artifact["if"] == MAIN_PUSH
-    assert deploy["if"] == MAIN_PUSH and deploy["needs"] == "site" and uses(deploy, "actions/deploy-pages")
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["environment"]["name"] == "github-pages"
-    assert deploy["concurrency"]["cancel-in-progress"] is False
+    deploy = jobs["deploy"]
+    assert uses(deploy, "actions/deploy-pages") and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["concurrency"]["cancel-in-progress"] is False  # never cancelled halfway

@@ -44,58 +44,49 @@ def _shown(text: str) -> str:
                    for char in text)
 
 
-def repair(run: str) -> str | None:
-    """What a run of characters was meant to be, if it is UTF-8 mis-read in a known encoding.
+def _characters_for(encoding: str, low: int, high: int, letters_only: bool = False) -> str:
+    """A regex character class of the characters that ``encoding`` writes as a byte in [low, high]."""
+    chars = {bytes([byte]).decode(encoding, errors="ignore") for byte in range(low, high + 1)}
+    return "[" + "".join(re.escape(c) for c in sorted(chars) if c and (not letters_only or c.isalpha())) + "]"
 
-    When both encodings decode, the shorter, cleaner result wins: "Ã©" is "é" read as
-    Windows-1252, not a stray combining mark read as Mac Roman.
+
+# Where a mis-decoded sequence can start (a UTF-8 lead byte in either encoding), and the stretches
+# of UTF-8 continuation bytes that a sequence which lost its lead leaves behind: found by the
+# regex engine, so long runs of other characters cost next to nothing.
+LEAD = re.compile("|".join(_characters_for(encoding, 0xC2, 0xF4) for encoding in ENCODINGS))
+HIGH_BYTES = {encoding: re.compile(_characters_for(encoding, 0x80, 0xFF) + "+") for encoding in ENCODINGS}
+CONTINUATIONS = {
+    "mac_roman": re.compile(_characters_for("mac_roman", 0x80, 0xBF) + "{3,}"),
+    "cp1252": re.compile(_characters_for("cp1252", 0x80, 0xBF, letters_only=True) + "{3,}"),
+}
+
+
+def _mis_decoded_at(run: str, position: int, encoding: str) -> tuple[int, str] | None:
+    """The longest stretch of whole mis-decoded sequences from ``position``: (length, repair).
+
+    The characters from ``position`` that ``encoding`` writes as single high bytes are turned back
+    into those bytes and read as UTF-8 in one go (the codec stops at the first byte that is not
+    part of a whole sequence); the repair then ends before the first character no writer means
+    (control, unassigned, private-use, surrogate), and never starts with a combining mark ("Ã©" is
+    é, not a stray accent).
     """
-    candidates = []
-    for encoding in ENCODINGS:
-        try:
-            original = run.encode(encoding).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if original == run or all(ord(char) <= 0x7F for char in original):
-            continue
-        categories = [unicodedata.category(char) for char in original]
-        if categories[0] == "Mn" or any(cat in ("Cc", "Cn", "Co", "Cs") for cat in categories):
-            continue
-        candidates.append(original)
-    return min(candidates, key=len) if candidates else None
-
-
-def _byte(char: str, encoding: str) -> int | None:
-    try:
-        encoded = char.encode(encoding)
-    except UnicodeEncodeError:
+    stretch = HIGH_BYTES[encoding].match(run, position)
+    if stretch is None:
         return None
-    return encoded[0] if len(encoded) == 1 else None
-
-
-def _sequence_length(lead: int | None) -> int:
-    """How many bytes a UTF-8 sequence starting with this byte has (0: not a lead byte)."""
-    if lead is None:
-        return 0
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    if 0xF0 <= lead <= 0xF4:
-        return 4
-    return 0
-
-
-def _utf8_sequences(run: str, position: int, encoding: str) -> int:
-    """How many characters from ``position`` read as whole UTF-8 sequences in ``encoding``."""
-    end = position
-    while end < len(run):
-        length = _sequence_length(_byte(run[end], encoding))
-        tail = [_byte(char, encoding) for char in run[end + 1:end + length]]
-        if length == 0 or len(tail) != length - 1 or not all(b is not None and 0x80 <= b <= 0xBF for b in tail):
+    raw = stretch.group(0).encode(encoding)
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        decoded = raw[:error.start].decode("utf-8")
+    if not decoded or unicodedata.category(decoded[0]) == "Mn":
+        return None
+    length = 0  # in characters of ``run``: one per byte
+    for index, char in enumerate(decoded):
+        if unicodedata.category(char) in ("Cc", "Cn", "Co", "Cs"):
+            decoded = decoded[:index]
             break
-        end += length
-    return end - position
+        length += len(char.encode("utf-8"))
+    return (length, decoded) if decoded else None
 
 
 def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
@@ -103,18 +94,24 @@ def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
 
     Returns (start, end, repaired) within ``run``; ``repaired`` is None for a fragment that is
     clearly broken (only UTF-8 continuation bytes, e.g. an emoji whose first byte was lost) but
-    cannot be repaired on its own. Each character is looked at a bounded number of times, so
-    the cost is linear in the length of the text.
+    cannot be repaired on its own. Linear in the length of the run: each position is either
+    skipped after looking at one sequence (at most four characters) or consumed by a repair, and
+    the lost-lead search below makes one pass per encoding. (A line of 100,000 characters is
+    checked in well under a second; tests/test_quality_text.py holds it to that.)
     """
     found: list[tuple[int, int, str | None]] = []
     position = 0
     while position < len(run) - 1:
+        lead = LEAD.search(run, position)
+        if lead is None:
+            break
+        position = lead.start()
         best: tuple[int, str] | None = None
         for encoding in ENCODINGS:
-            size = _utf8_sequences(run, position, encoding)
-            repaired = repair(run[position:position + size]) if size else None
-            if repaired is not None and (best is None or size > best[0]):
-                best = (size, repaired)
+            stretch = _mis_decoded_at(run, position, encoding)
+            if stretch is not None and (best is None or stretch[0] > best[0]
+                                        or (stretch[0] == best[0] and len(stretch[1]) < len(best[1]))):
+                best = stretch
         if best is None:
             position += 1
             continue
@@ -124,23 +121,18 @@ def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
         return found
     # Three or more characters in a row that are all UTF-8 continuation bytes (0x80-0xBF) read as
     # Mac Roman: a multi-byte sequence that lost its first byte (the seed's emoji without U+F8FF).
-    # Windows-1252 maps punctuation such as “…” there too, so for it only letters count.
+    # Windows-1252 maps punctuation such as “…” there too, so for it only letters count. One
+    # finding per piece: the earliest stretch of three or more with a letter in it.
     for piece in re.finditer(r"[^\x00-\x7f]{3,}", run):
-        for start in range(piece.start(), piece.end() - 2):
-            tail = run[start:piece.end()]
-            length = 0
-            for encoding, letters_only in (("mac_roman", False), ("cp1252", True)):
-                count = 0
-                for char in tail:
-                    byte = _byte(char, encoding)
-                    if byte is None or not 0x80 <= byte <= 0xBF or (letters_only and not char.isalpha()):
-                        break
-                    count += 1
-                if count >= 3 and any(char.isalpha() for char in tail[:count]):
-                    length = max(length, count)
-            if length:
-                found.append((start, start + length, None))
-                break
+        text = piece.group(0)
+        starts: dict[int, int] = {}  # start -> longest stretch from there, over both encodings
+        for stretches in CONTINUATIONS.values():
+            for stretch in stretches.finditer(text):
+                if any(char.isalpha() for char in stretch.group(0)):
+                    starts[stretch.start()] = max(starts.get(stretch.start(), 0), len(stretch.group(0)))
+        if starts:
+            start = min(starts)
+            found.append((piece.start() + start, piece.start() + start + starts[start], None))
     return found
 
 
