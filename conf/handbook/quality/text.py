@@ -108,10 +108,10 @@ def _mojibake_in(run: str) -> list[tuple[int, int, str | None]]:
         position = lead.start()
         best: tuple[int, str] | None = None
         for encoding in ENCODINGS:
-            stretch = _mis_decoded_at(run, position, encoding)
-            if stretch is not None and (best is None or stretch[0] > best[0]
-                                        or (stretch[0] == best[0] and len(stretch[1]) < len(best[1]))):
-                best = stretch
+            candidate = _mis_decoded_at(run, position, encoding)
+            if candidate is not None and (best is None or candidate[0] > best[0]
+                                          or (candidate[0] == best[0] and len(candidate[1]) < len(best[1]))):
+                best = candidate
         if best is None:
             position += 1
             continue
