@@ -21,8 +21,10 @@ from .frontmatter import FrontMatter, read_front_matter
 def read_lines(path: Path | str) -> list[str]:
     """A source file's lines, split at newlines only; an unreadable file has none (Sphinx says why)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        # Bytes that are not UTF-8 become U+FFFD, as the page itself is read (quality/encoding.py):
+        # the rest of the page, its front matter included, still counts.
+        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
         return []
     return [line.removesuffix("\r") for line in text.split("\n")]
 

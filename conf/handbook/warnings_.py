@@ -48,6 +48,7 @@ class HandbookWarning(enum.Enum):
     RECORD_FRONT_MATTER = _Kind("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
     # Bad text (quality/text.py).
+    TEXT_ENCODING = _Kind("text-encoding", "bad-text", "save the file as UTF-8 (in the editor: 'Save with encoding')")
     TEXT_MOJIBAKE = _Kind("text-mojibake", "bad-text", "replace the mis-decoded text with what the message names")
     TEXT_REPLACEMENT = _Kind("text-replacement", "bad-text", "retype the character that was lost")
     TEXT_PRIVATE_USE = _Kind("text-private-use", "bad-text", "remove the private-use character")
@@ -62,6 +63,7 @@ class HandbookWarning(enum.Enum):
     REVIEW_FIELD = _Kind("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
     REVIEW_DATE = _Kind("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
     REDIRECT = _Kind("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
+    TOCTREE_CYCLE = _Kind("toctree-cycle", "toctree", "remove the entry that leads back to a page above it")
     # Build machinery.
     NAVIGATION = _Kind("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
     PDF = _Kind("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")

@@ -12,6 +12,7 @@ build; `scripts/check.py` turns all of those warnings into findings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,7 +22,7 @@ from sphinx.util import logging
 from ..pagedata import PageDataDomain
 from ..source import locate, node_line, page_source
 from ..warnings_ import HandbookWarning, warn
-from . import active, links, text
+from . import active, cycles, encoding, links, text
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +88,34 @@ class QualityDomain(PageDataDomain):
              (docname, line))
 
 
+def check_included_text(app: Any, relative_path: Path, parent_docname: str, content: list[str]) -> None:
+    """``include-read``: the same checks for a file a page includes, located in that file."""
+    path = Path(app.srcdir) / relative_path
+    content[0] = _checked_text(content[0], lambda line: f"{path}:{line}")
+
+
 def check_text(app: Any, docname: str, source: list[str]) -> None:
     """``source-read``: report bad characters at their line, before anything else sees the text."""
-    for bad in text.find_bad_text(source[0]):
-        warn(HandbookWarning.for_rule("text", bad.rule), bad.message,
-             (docname, bad.line))
+    source[0] = _checked_text(source[0], lambda line: (docname, line))
+
+
+def _checked_text(source: str, where: Callable[[int], Any]) -> str:
+    """Report the bad text in ``source``; return it with bytes that were not UTF-8 as U+FFFD.
+
+    A file that is not UTF-8 is one finding (at its first bad byte); its bad bytes are then read
+    as U+FFFD, which is not reported again: it is the same mistake.
+    """
+    bad_bytes = encoding.not_utf8(source)
+    if bad_bytes is not None:
+        line, first, count = bad_bytes
+        more = f" and {count - 1} more bad byte(s) after it" if count > 1 else ""
+        warn(HandbookWarning.TEXT_ENCODING, f"the file is not valid UTF-8: {first}{more}; save it as UTF-8", where(line))
+        source = encoding.replace_bad_bytes(source)
+    for bad in text.find_bad_text(source):
+        if bad_bytes is not None and bad.rule == "replacement":
+            continue
+        warn(HandbookWarning.for_rule("text", bad.rule), bad.message, where(bad.line))
+    return source
 
 
 def _output_files(app: Any) -> set[str]:
@@ -164,6 +188,12 @@ def setup_quality(app: Any) -> None:
     # it reads every output file, which a plain build need not pay for).
     app.add_config_value("handbook_check_output", False, "", types=frozenset({bool}))
     app.add_domain(QualityDomain)
+    encoding.register()
+    app.connect("env-before-read-docs", encoding.read_pages_leniently)
     app.connect("source-read", check_text)
+    app.connect("config-inited", cycles.silence_sphinx_repeats)
+    app.connect("write-started", cycles.cut_cycles_for_writing)
+    app.connect("build-finished", cycles.restore_toctrees)
+    app.connect("include-read", check_included_text)
     app.connect("env-check-consistency", check_raw_links)
     app.connect("build-finished", check_output_origins)
