@@ -228,8 +228,16 @@ def annotation(finding: Finding, level: str = "error") -> str:
             f"{escape_annotation(finding.message + ' — ' + finding.hint)}")
 
 
+@dataclasses.dataclass
+class BuildFailure:
+    """Why the build stopped, and where: the page being read or written, else the configuration."""
+
+    message: str
+    file: str
+
+
 def run_build(source: Path, conf: Path, outdir: Path,
-              collected: list[Any]) -> tuple[Any, str | None]:
+              collected: list[Any]) -> tuple[Any, BuildFailure | None]:
     """A fresh nitpicky HTML build; returns the application and, if it could not run, why.
 
     Reviews are judged by today's date, whatever SOURCE_DATE_EPOCH says: the gate is about now.
@@ -254,6 +262,15 @@ def run_build(source: Path, conf: Path, outdir: Path,
                 collected.append(collector)
             super().setup_extension(extname)
 
+    app = None
+
+    def where() -> str:
+        # A page's fault is blamed on the page Sphinx was working on, never on conf.py.
+        docname = getattr(getattr(getattr(app, "env", None), "current_document", None), "docname", "")
+        if app is not None and docname and docname in app.env.found_docs:
+            return display_path(str(app.env.doc2path(docname)))
+        return display_path(str(conf / "conf.py"))
+
     try:
         with patch_docutils(conf), docutils_namespace():
             app = CheckedSphinx(str(source), str(conf), str(outdir / "html"), str(outdir / "doctrees"), "html",
@@ -263,11 +280,14 @@ def run_build(source: Path, conf: Path, outdir: Path,
             app.build(force_all=True)
             return app, None
     except SphinxError as error:
-        return None, f"{error.category}: {error}"
+        return None, BuildFailure(f"{error.category}: {error}", where())
+    except RecursionError:
+        return None, BuildFailure("the page is nested too deeply to build (lists, quotes or sections inside each "
+                                  "other hundreds of levels deep); flatten it", where())
     except Exception:  # a bug in an extension, not a writer's mistake: keep the details in a file
         log = Path(tempfile.mkstemp(prefix="handbook-check-", suffix=".log")[1])
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        return None, f"the build crashed ({sys.exc_info()[1]!r}); details in {log}"
+        return None, BuildFailure(f"the build crashed ({sys.exc_info()[1]!r}); details in {log}", where())
 
 
 def overdue_reviews(app: Any, source: Path) -> list[Finding]:
@@ -337,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             findings.extend(gone)
     if failure:
-        findings.append(Finding(display_path(str(args.conf / "conf.py")), 1, "build", failure,
+        findings.append(Finding(failure.file, 1, "build", failure.message,
                                 "fix the error above; the build could not finish"))
     silences, problems = read_silences(getattr(config, "handbook_check_silence", []) if config else [],
                                        str(args.conf / "conf.py"))

@@ -34,6 +34,8 @@ from hypothesis import strategies as st
 
 from handbook.records import model
 
+pytestmark = pytest.mark.slow
+
 # --- what every answer must look like -----------------------------------------------------------
 
 # Problem.rule becomes the warning subtype "handbook.record-<rule>"; the README lists these.

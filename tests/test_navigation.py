@@ -21,6 +21,8 @@ from handbook.navigation.links import LinkTable, folder_of
 from handbook.navigation.markup import MarkupMismatch, build_template
 from handbook.navigation.site import SiteNavigation
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 SIDEBAR = re.compile(r'<div class="sidebar-tree">.*?</div>', re.S)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+pytestmark = [pytest.mark.tex, pytest.mark.slow]
+
 REPO = Path(__file__).resolve().parent.parent
 PDF_NAME = "mbodi-handbook.pdf"
 

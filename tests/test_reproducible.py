@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.tex, pytest.mark.slow]
+
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = 981158400  # 2001-02-03 00:00:00 UTC
 EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date()

@@ -28,6 +28,7 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: see the module docstring.
+    from .console import quiet_myst
     from .linkcheck import setup_linkcheck
     from .navigation import setup_navigation
     from .pages import setup_pages
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .reading import setup_reading
     from .records import setup_records
 
+    quiet_myst()
     setup_records(app)
     setup_linkcheck(app)
     setup_quality(app)

@@ -23,7 +23,7 @@ from ..dates import build_day
 from ..pagedata import PageDataDomain
 from ..source import page_source, read_lines
 from ..warnings_ import HandbookWarning, warn
-from . import redirects, review, source_links
+from . import git_dates, redirects, review, source_links
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -145,34 +145,8 @@ def _add_templates(app: Any, config: Any) -> None:
     source_links.configure(app, config)
 
 
-class GitDatesNotice(logging.logging.Filter):
-    """A shallow clone, or a tree outside git, is a reason to show no date, not a failed build.
-
-    sphinx-last-updated-by-git reports these as warnings (one per page for a shallow clone), which
-    fail a ``-W`` build; they become one notice per kind instead.
-    """
-
-    QUIET = {"too_shallow", "subprocess_error", "command_not_found"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: set[str] = set()
-
-    def filter(self, record: Any) -> bool:
-        subtype = getattr(record, "subtype", "")
-        if getattr(record, "type", "") != "git" or subtype not in self.QUIET:
-            return True
-        if subtype in self.seen:
-            return False
-        self.seen.add(subtype)
-        record.levelno, record.levelname = logging.logging.INFO, "INFO"
-        record.msg = f"notice: {record.msg}; pages show no 'last updated' date"
-        record.location = None
-        return True
-
-
 def setup_pages(app: Any) -> None:
-    logging.logging.getLogger("sphinx.sphinx_last_updated_by_git").addFilter(GitDatesNotice())
+    git_dates.setup_git_dates(app)
     # Folders whose pages (other than index) must carry owner and review dates.
     app.add_config_value("handbook_review_required", ["engineering/runbooks"], "env", types=frozenset({list}))
     # The date reviews are judged by; "" means SOURCE_DATE_EPOCH's date when set, else today.
