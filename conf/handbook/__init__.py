@@ -29,6 +29,7 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: see the module docstring.
+    from .decisions import setup_decisions
     from .linkcheck import setup_linkcheck
     from .navigation import setup_navigation
     from .pages import setup_pages
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .records import setup_records
 
     setup_records(app)
+    setup_decisions(app)
     setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
@@ -67,3 +69,4 @@ def _add_static(app: Any) -> None:
     # A new list, not append(): conf.py's list object may be shared by several builds.
     app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
     app.add_css_file("handbook.css")
+    app.add_css_file("readers.css")  # the decision map, tags, what's new and review pages

@@ -47,6 +47,8 @@ class HandbookWarning(enum.Enum):
     RECORD_DIRECTIVE = ("record-directive", "decision-record",
                         "put one status box (```{adr-status}``` or ```{rfc-status}```) under the record's "
                         "title, and only in records")
+    RECORD_IMPLEMENTS = ("record-implements", "decision-record",
+                         "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = ("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
     # Bad text (quality/text.py).
