@@ -73,7 +73,12 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ |In \[\d*\]: | {2,5}\.\.\.: "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_remove_prompts = True
-copybutton_exclude = ".linenos, .gp, .go"
+# Prompts are found by the pattern above, not removed by their highlighting class (".gp"): a block
+# whose prompts are already gone has no prompt lines, so copybutton would copy it whole, output lines
+# emptied, and the copy would end in a newline that runs the last command on paste.
+copybutton_exclude = ".linenos, .go"
+# No blank lines either: an emptied output line at the end is a newline too.
+copybutton_copy_empty_lines = False
 
 # --- PDF (LaTeX, LuaLaTeX; see ADR-0003) ------------------------------------------------------
 # The handbook's PDF styling (fonts with a colour-emoji fallback, status colours, sphinx-design

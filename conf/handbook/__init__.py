@@ -29,7 +29,9 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: see the module docstring.
+    from .checklists import setup_checklists
     from .decisions import setup_decisions
+    from .highlighting import setup_highlighting
     from .linkcheck import setup_linkcheck
     from .navigation import setup_navigation
     from .pages import setup_pages
@@ -37,9 +39,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .quality import setup_quality
     from .reading import setup_reading
     from .records import setup_records
+    from .site_icon import setup_site_icon
 
     setup_records(app)
     setup_decisions(app)
+    setup_checklists(app)
+    setup_highlighting(app)
+    setup_site_icon(app)
     setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
