@@ -40,12 +40,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .reading import setup_reading
     from .records import setup_records
     from .site_icon import setup_site_icon
+    from .tags import setup_tags
 
     setup_records(app)
     setup_decisions(app)
     setup_checklists(app)
     setup_highlighting(app)
     setup_site_icon(app)
+    setup_tags(app)
     setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
@@ -57,7 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # Bump whenever what the extension keeps in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

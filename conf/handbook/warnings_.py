@@ -66,6 +66,8 @@ class HandbookWarning(enum.Enum):
     REVIEW_FIELD = ("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
     REVIEW_DATE = ("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
     REDIRECT = ("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
+    # Reader features: tags (tags/).
+    TAG = ("tag", "tag", "write tags as a list of words, e.g. tags: [infra, ci]")
     # Build machinery.
     NAVIGATION = ("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
     PDF = ("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
