@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
 
+from handbook.annotations import CommandSafeStream  # noqa: E402
 from handbook.linkcheck.changes import ChangesError, base_commit  # noqa: E402
 
 
@@ -32,10 +33,13 @@ def run_sphinx(source: Path, conf: Path, outdir: Path, overrides: dict[str, str]
         if not terminal_supports_colour():
             disable_colour()
 
+    # Everything Sphinx prints (a URL, a server's answer, a source line quoted in a warning) goes
+    # through a stream that keeps it from being read as a GitHub workflow command; the builder's
+    # own annotations are printed to sys.stdout directly.
     with patch_docutils(conf), docutils_namespace():
         app = Sphinx(srcdir=source, confdir=conf, outdir=outdir, doctreedir=outdir / ".doctrees",
                      buildername="handbook-linkcheck", confoverrides=overrides,
-                     status=sys.stdout, warning=sys.stderr)
+                     status=CommandSafeStream(sys.stdout), warning=CommandSafeStream(sys.stderr))
         app.build()
         return app.statuscode
 
