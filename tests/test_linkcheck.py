@@ -389,7 +389,7 @@ def test_github_annotations_mark_every_failing_use(sweep):
     assert len(run.annotations) == len(failing) > 0
     cwd = Path.cwd()
     for line in run.annotations:
-        match = re.fullmatch(r"::error file=([^,]+),line=(\d+)::(broken|timeout) link (\S+)(: .+)?", line)
+        match = re.fullmatch(r"::error file=([^,]+),line=(\d+),title=link check::(broken|timeout) link (\S+)(: .+)?", line)
         assert match, line
         path = (cwd / match[1].replace("%3A", ":").replace("%2C", ",")).resolve()
         assert path.is_file() and path.parent == sweep.src.resolve()
@@ -647,4 +647,4 @@ def test_cache_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
 def test_annotations_escape_what_github_would_misread(tmp_path):
     occurrence = Occurrence("http://x/a,b", "p", "p,1.md", str(tmp_path / "p,1.md"), 3)
     line = annotation(occurrence, Result(BROKEN, 0, "50% done\nthen failed"), str(tmp_path))
-    assert line == "::error file=p%2C1.md,line=3::broken link http://x/a,b: 50%25 done%0Athen failed"
+    assert line == "::error file=p%2C1.md,line=3,title=link check::broken link http://x/a,b: 50%25 done%0Athen failed"

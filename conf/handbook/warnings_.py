@@ -72,6 +72,7 @@ class HandbookWarning(enum.Enum):
     NAVIGATION = ("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
     PDF = ("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
     LINKCHECK = ("linkcheck", "link-check", "fix the link-check setting the message names in conf/conf.py")
+    LINKCHECK_CACHE = ("linkcheck-cache", "link-check", "remove what is at the cache's path; the next run writes a new cache")
 
     @property
     def type(self) -> str:

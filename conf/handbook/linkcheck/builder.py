@@ -23,6 +23,7 @@ from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
 from ..source import node_line, read_lines
+from ..warnings_ import HandbookWarning, warn
 from . import report
 from .cache import DAY, LinkCache
 from .changes import ChangesError, changed_lines
@@ -92,7 +93,7 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         cache = LinkCache(cache_path(self.config.handbook_linkcheck_cache, Path(self.confdir), Path(self.outdir)),
                           self.config.handbook_linkcheck_cache_days * DAY, self.config.handbook_linkcheck_cache_jitter)
         if problem := cache.load():
-            logger.warning(problem, type="handbook", subtype="linkcheck")
+            warn(HandbookWarning.LINKCHECK_CACHE, problem)
         known = self._known_without_asking(uses, cache)
         to_ask = {uri: Hyperlink(uri, first.docname, Path(first.path), first.lineno)
                   for uri, (first, *_) in uses.items() if uri not in known}
@@ -125,7 +126,7 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
                     write(answer.uri, result, cached=False)
         finally:
             if problem := cache.save(time.time()):  # even when interrupted: what was learnt is kept
-                logger.warning(problem, type="handbook", subtype="linkcheck")
+                warn(HandbookWarning.LINKCHECK_CACHE, problem)
 
         # Offline, every host name fails to resolve: one notice says so, instead of blaming each page.
         offline = bool(asked) and all(result.info.startswith(NO_SUCH_HOST) for result in asked)

@@ -48,7 +48,7 @@ def shown_path(path: str | Path, cwd: str | Path | None = None) -> str:
 def annotation(occurrence: Occurrence, result: Result, cwd: str | Path | None = None) -> str:
     """A GitHub Actions workflow command that marks the line in the pull request's diff."""
     message = f"{result.status} link {occurrence.uri}" + (f": {result.info}" if result.info else "")
-    return workflow_annotation("error", message, file=shown_path(occurrence.path, cwd), line=occurrence.lineno)
+    return workflow_annotation("error", shown_path(occurrence.path, cwd), occurrence.lineno, "link check", message)
 
 
 def progress_line(uri: str, result: Result, cached: bool) -> str:
