@@ -54,35 +54,26 @@ def no_workflow_commands(text: str) -> str:
 class CommandSafeStream:
     """``no_workflow_commands`` for a stream that is written in pieces, as Sphinx writes its log.
 
-    Whether a piece starts a line is remembered between writes. Leading whitespace is held back
-    until the line shows what it is (it prints nothing visible meanwhile); a piece that could
-    still become ``::`` or ``##[`` with the next write is marked at once, which is harmless if it
-    does not.
+    Whether the next piece starts a line (nothing but whitespace before it) is remembered between
+    writes, and the mark goes just before the first character that is not whitespace. A piece
+    that could still become ``::`` or ``##[`` with the next write is marked at once, which is
+    harmless if it does not.
     """
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self._held: str | None = ""  # whitespace at the start of the current line; None once past it
+        self._at_line_start = True  # nothing but whitespace on the current line so far
 
     def write(self, text: str) -> int:
         out = []
         for piece in _LINE_BREAK.split(text):
-            if not piece:
-                continue
             if _LINE_BREAK.fullmatch(piece):
-                out.append((self._held or "") + piece)
-                self._held = ""
-            elif self._held is None:
-                out.append(piece)
-            else:
-                line = self._held + piece
-                stripped = line.lstrip()
-                if not stripped:
-                    self._held = line
-                    continue
-                self._held = None
-                could_become = any(start.startswith(stripped) for start in COMMAND_STARTS)
-                out.append(MARK + line if _is_command(line) or could_become else line)
+                self._at_line_start = True
+            elif self._at_line_start and (stripped := piece.lstrip()):
+                self._at_line_start = False
+                if stripped.startswith(COMMAND_STARTS) or any(start.startswith(stripped) for start in COMMAND_STARTS):
+                    piece = piece[:len(piece) - len(stripped)] + MARK + stripped
+            out.append(piece)
         self.stream.write("".join(out))
         return len(text)
 
