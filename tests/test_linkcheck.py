@@ -41,7 +41,7 @@ from handbook.linkcheck import cache as cache_module
 from handbook.linkcheck.cache import LinkCache, expiry
 from handbook.linkcheck.changes import parse_diff
 from handbook.linkcheck.checker import MIN_RATE_LIMIT_PAUSE, RATE_LIMIT_ATTEMPTS, UPSTREAM
-from handbook.linkcheck.occurrences import Occurrence
+from handbook.linkcheck.occurrences import Occurrence, link_lines
 from handbook.source import locate
 from handbook.linkcheck.report import annotation
 from handbook.linkcheck.results import BROKEN, TIMEOUT, WORKING, Result
@@ -873,3 +873,34 @@ def test_sphinx_still_has_what_the_checker_relies_on():
     assert "iter_content" in inspect.getsource(linkcheck_module.contains_anchor), (
         "Sphinx no longer reads a page with iter_content; session.py bounds that reading")
     assert hasattr(SphinxSession, "get_redirect_target") and "_ignored_redirects" in inspect.getsource(SphinxSession)
+
+
+def _myst_hrefs(text: str) -> list[str]:
+    """The URLs MyST's own parser makes of a page: what the doctree, and so the checker, sees."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    tokens = create_md_parser(MdParserConfig(), RendererHTML).parse(text)
+    return [child.attrGet("href") for token in tokens for child in token.children or () if child.type == "link_open"]
+
+
+# Pieces of a URL path as a writer may type them: ASCII, non-ASCII, an entity, an escape, a %-escape.
+URL_PIECE = st.sampled_from(["a", "Z", "0", "-", "é", "ü", "日本", "&amp;", "&", "&#233;", "&quot;", "\\_", "\\*",
+                             "%7E", "%C3%A9", "%", "=", "?", "(x)", " "])
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(path=st.lists(URL_PIECE, min_size=1, max_size=8).map("".join),
+                  form=st.sampled_from(["inline", "angle", "angle-space", "auto"]),
+                  host=st.sampled_from(["example.org", "bücher.example", "例え.jp"]),
+                  before=st.integers(0, 3))
+def test_a_link_is_found_at_its_line_however_it_is_spelt(path, form, host, before):
+    url = f"https://{host}/{path}"
+    link = {"inline": f"[x]({url})", "angle": f"[x](<{url}>)", "angle-space": f"[x](<{url} y>)",
+            "auto": f"<{url}>"}[form]
+    lines = ["# Page", "", *[f"Words on line {n}" for n in range(before)], f"then {link} here.", "end", ""]
+    hrefs = _myst_hrefs("\n".join(lines))
+    hypothesis.assume(len(hrefs) == 1 and hrefs[0].startswith("http"))  # MyST made a link of it
+    # The doctree places the link where its paragraph starts, line 3.
+    assert link_lines(lines, [(hrefs[0], 3)]) == [3 + before]

@@ -66,9 +66,9 @@ def wanted(occurrence: Occurrence, changes: dict[Path, frozenset[int] | None] | 
 
 def spelling(text: str) -> str:
     """One spelling for a URL however it was written: as MyST wrote it, or as the writer did."""
-    text = _BACKSLASH_ESCAPE.sub(r"\1", html.unescape(text))
-    text = unquote(text, errors="replace")
-    return _PUNYCODE_LABEL.sub(_from_punycode, text)
+    # Percent-escapes first: an autolink keeps a backslash as written, and MyST writes it as %5C.
+    text = html.unescape(unquote(text, errors="replace"))
+    return _PUNYCODE_LABEL.sub(_from_punycode, _BACKSLASH_ESCAPE.sub(r"\1", text))
 
 
 def _from_punycode(match: re.Match[str]) -> str:
