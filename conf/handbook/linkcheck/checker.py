@@ -96,12 +96,12 @@ class Shared:
         self.per_host = config.handbook_linkcheck_per_host
         self.max_bytes = config.handbook_linkcheck_max_bytes
         self.exclusions = exclusions
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self.rate_limited: dict[str, tuple[int, float]] = {}  # uri -> (429s so far, seconds paused)
 
     def slot(self, uri: str) -> threading.BoundedSemaphore:
-        with self._lock:
+        with self.lock:
             host = host_of(uri)
             if host not in self._slots:
                 self._slots[host] = threading.BoundedSemaphore(self.per_host)
@@ -184,7 +184,7 @@ class HandbookWorker(HyperlinkAvailabilityCheckWorker):
     def _attempt(self, uri: str, hyperlink: Hyperlink) -> tuple[str, str, int, bool]:
         self._uri, self._gave_up = uri, ""
         attempt = self._session.begin()
-        with self.shared.slot(uri), AttemptClock(float(self.timeout or 30)) as clock:
+        with self.shared.slot(uri), AttemptClock(float(self.timeout)) as clock:
             status, info, code = self._check_uri(uri, hyperlink)
         failure = attempt.failure
         if clock.expired:
@@ -229,7 +229,7 @@ class HandbookWorker(HyperlinkAvailabilityCheckWorker):
     def limit_rate(self, response_url: str, retry_after: str | None) -> float | None:
         """Sphinx's pause for a 429, never shorter than a second nor repeated without end."""
         uri = self._uri
-        with self.shared._lock:
+        with self.shared.lock:
             times, paused = self.shared.rate_limited.get(uri, (0, 0.0))
         times += 1
         if times >= RATE_LIMIT_ATTEMPTS:
@@ -247,7 +247,7 @@ class HandbookWorker(HyperlinkAvailabilityCheckWorker):
                              f"all, more than linkcheck_rate_limit_timeout ({self.rate_limit_timeout:g} s)")
             return None
         self.rate_limits[urlsplit(response_url).netloc] = RateLimit(pause, now + pause)
-        with self.shared._lock:
+        with self.shared.lock:
             self.shared.rate_limited[uri] = (times, paused + pause)
         return now + pause
 
