@@ -65,6 +65,7 @@ class HandbookWarning(enum.Enum):
     # Pages (pages/): owners and reviews, redirects.
     REVIEW_FIELD = ("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
     REVIEW_DATE = ("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
+    CODEOWNERS = ("codeowners", "page-review", "fix the CODEOWNERS line the message names (GitHub's syntax)")
     REDIRECT = ("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
     # Reader features: tags (tags/).
     TAG = ("tag", "tag", "write tags as a list of words, e.g. tags: [infra, ci]")
