@@ -6,7 +6,8 @@
 
 Runs Sphinx with the handbook's own ``handbook-linkcheck`` builder. Exit status: 0 when no link is
 broken or timed out, 1 when one is, 2 for a mistake in the command or the configuration (a bad
---since ref, an exclusion without a reason), which is printed as one line, never a traceback.
+--since ref, an exclusion without a reason), which is printed as one line, never a traceback, and
+2 when no host name could be resolved at all (the machine seems to have no network).
 """
 
 from __future__ import annotations

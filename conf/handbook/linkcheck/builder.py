@@ -139,7 +139,9 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         for line in report.summary(done, len(to_ask), cached, report.shown_path(outdir / "output.json"),
                                    offline=offline):
             logger.info(line)
-        if any(result.failed for _, result in done):
+        if offline:
+            self._app.statuscode = 2  # the check could not run: nothing is known about the links
+        elif any(result.failed for _, result in done):
             self._app.statuscode = 1
 
     def _known_without_asking(self, uses: dict[str, list[Occurrence]], cache: LinkCache) -> dict[str, Result]:
