@@ -904,3 +904,28 @@ def test_a_link_is_found_at_its_line_however_it_is_spelt(path, form, host, befor
     hypothesis.assume(len(hrefs) == 1 and hrefs[0].startswith("http"))  # MyST made a link of it
     # The doctree places the link where its paragraph starts, line 3.
     assert link_lines(lines, [(hrefs[0], 3)]) == [3 + before]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=20)
+ENTRY = st.fixed_dictionaries({"status": st.sampled_from(["working", "redirected", "broken", 1]),
+                               "code": st.integers(0, 600) | st.none(), "info": st.text(max_size=5),
+                               "checked": st.floats() | st.integers(), "expires": st.floats() | st.integers()})
+
+
+@hypothesis.settings(max_examples=100, deadline=None, suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
+@hypothesis.given(data=st.one_of(
+    JSON.map(json.dumps),
+    st.dictionaries(st.text(max_size=10), ENTRY, max_size=3).map(lambda links: json.dumps({"version": 1, "links": links})),
+    st.text(max_size=40)))
+def test_whatever_is_in_the_cache_file_it_is_trusted_only_as_written(tmp_path, data):
+    path = tmp_path / "cache.json"
+    path.write_text(data, encoding="utf-8")
+    now, max_age, jitter = 1_000_000.0, 100.0, 0.2
+    cache = LinkCache(path, max_age=max_age, jitter=jitter)
+    problem = cache.load(now=now)  # never raises
+    assert problem is None or problem.startswith("ignoring the link-check cache")
+    for uri, entry in cache.entries.items():
+        assert cache.get(uri, now) is None or now < entry["expires"] <= now + max_age * (1 + jitter)
+    assert cache.save(now) is None
