@@ -43,7 +43,7 @@ from sphinx.builders.linkcheck import (
     RateLimit,
 )
 
-from .results import BROKEN, IGNORED, RATE_LIMITED, TIMEOUT
+from .results import BROKEN, IGNORED, RATE_LIMITED, REDIRECTED, TIMEOUT, WORKING
 from .session import AttemptClock, LinkSession, RedirectLoop
 from .settings import Exclusion, exclusion_for
 
@@ -187,13 +187,13 @@ class HandbookWorker(HyperlinkAvailabilityCheckWorker):
         with self.shared.slot(uri), AttemptClock(float(self.timeout)) as clock:
             status, info, code = self._check_uri(uri, hyperlink)
         failure = attempt.failure
+        if status in (RATE_LIMITED, WORKING, REDIRECTED):
+            return status, info, code, False  # an answer that came in time, even if only just
         if clock.expired:
             if attempt.status is None:
                 return self._timeout_status, f"no answer within {clock.seconds:g} s (linkcheck_timeout)", 0, False
             return (self._timeout_status, f"the page was still arriving after {clock.seconds:g} s "
                     "(linkcheck_timeout bounds the whole request, reading included)", 0, False)
-        if status == RATE_LIMITED:
-            return status, info, code, False
         if status == IGNORED and info.startswith("ignored redirect: "):
             destination = info.removeprefix("ignored redirect: ")
             exclusion = exclusion_for(self.shared.exclusions, destination)
