@@ -6,7 +6,8 @@
 
 Runs Sphinx with the handbook's own ``handbook-linkcheck`` builder. Exit status: 0 when no link is
 broken or timed out, 1 when one is, 2 for a mistake in the command or the configuration (a bad
---since ref, an exclusion without a reason), which is printed as one line, never a traceback.
+--since ref, an exclusion without a reason), which is printed as one line, never a traceback, and
+2 when no host name could be resolved at all (the machine seems to have no network).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import IO, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
 
+from handbook.annotations import CommandSafeStream  # noqa: E402
 from handbook.linkcheck.changes import ChangesError, base_commit  # noqa: E402
 
 
@@ -32,10 +35,14 @@ def run_sphinx(source: Path, conf: Path, outdir: Path, overrides: dict[str, str]
         if not terminal_supports_colour():
             disable_colour()
 
+    # Everything Sphinx prints (a URL, a server's answer, a source line quoted in a warning) goes
+    # through a stream that keeps it from being read as a GitHub workflow command; the builder's
+    # own annotations are printed to sys.stdout directly.
     with patch_docutils(conf), docutils_namespace():
         app = Sphinx(srcdir=source, confdir=conf, outdir=outdir, doctreedir=outdir / ".doctrees",
                      buildername="handbook-linkcheck", confoverrides=overrides,
-                     status=sys.stdout, warning=sys.stderr)
+                     status=cast(IO[str], CommandSafeStream(sys.stdout)),
+                     warning=cast(IO[str], CommandSafeStream(sys.stderr)))
         app.build()
         return app.statuscode
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
+import inspect
 import io
 import json
 import os
@@ -27,18 +28,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import hypothesis
 import linkcheck
 import pytest
+from hypothesis import strategies as st
+from sphinx.builders import linkcheck as linkcheck_module
+from sphinx.builders.linkcheck import HyperlinkAvailabilityCheckWorker
+from sphinx.util.requests import _Session as SphinxSession
 
+from handbook.annotations import MARK, CommandSafeStream
 from handbook.linkcheck import cache as cache_module
 from handbook.linkcheck.cache import LinkCache, expiry
 from handbook.linkcheck.changes import parse_diff
-from handbook.linkcheck.fetch import Outcome, parse_retry_after
-from handbook.linkcheck.occurrences import Occurrence
+from handbook.linkcheck.checker import MIN_RATE_LIMIT_PAUSE, RATE_LIMIT_ATTEMPTS, UPSTREAM
+from handbook.linkcheck.occurrences import Occurrence, link_lines
 from handbook.linkcheck.report import annotation
 from handbook.linkcheck.results import BROKEN, TIMEOUT, WORKING, Result
-from handbook.linkcheck.schedule import LinkScheduler
-from handbook.linkcheck.settings import Settings, SettingsError, parse_exclusions
+from handbook.linkcheck.settings import SettingsError, parse_exclusions
 from handbook.source import locate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,6 +67,8 @@ class Site(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.requests: collections.Counter[str] = collections.Counter()
         self.active = self.most_active = 0
+        self.times: collections.defaultdict[str, list[float]] = collections.defaultdict(list)
+        self.finished: dict[str, bool] = {}  # per path: did a dripping answer get all its bytes out
 
     @property
     def port(self) -> int:
@@ -72,6 +80,8 @@ class Site(ThreadingHTTPServer):
     def reset(self) -> None:
         with self.lock:
             self.requests.clear()
+            self.times.clear()
+            self.finished.clear()
             self.most_active = 0
 
     def asked(self) -> collections.Counter[str]:
@@ -98,6 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         kind, _, rest = path.lstrip("/").partition("/")
         with site.lock:
             site.requests[path] += 1
+            site.times[path].append(time.monotonic())
             seen = site.requests[path]
         try:
             getattr(self, f"serve_{kind}", self.serve_missing)(rest, seen)
@@ -150,6 +161,9 @@ class Handler(BaseHTTPRequestHandler):
     def serve_flaky(self, rest: str, seen: int) -> None:
         self.send(503, b"try later", "text/plain") if seen <= 2 else self.send(200)
 
+    def serve_unwell(self, rest: str, seen: int) -> None:
+        self.send(500, b"oops", "text/plain") if seen <= 2 else self.send(200)
+
     def serve_nohead(self, rest: str, seen: int) -> None:
         self.send(405, b"", "text/plain") if self.command == "HEAD" else self.send(200)
 
@@ -189,6 +203,33 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
+
+    def serve_always429(self, rest: str, seen: int) -> None:
+        self.send(429, b"slow down", "text/plain", Retry_After="0")
+
+    def drip(self, data: bytes) -> None:
+        # One byte every 0.3 s: every read gets its byte long before any per-read timeout.
+        path = urlsplit(self.path).path
+        self.server.finished[path] = False
+        for byte in data:
+            if self.server.stopping.wait(0.3):
+                return
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+        self.server.finished[path] = True
+
+    def serve_drip(self, rest: str, seen: int) -> None:
+        body = PAGE * 2
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.flush()
+        self.drip(body)
+
+    def serve_driphead(self, rest: str, seen: int) -> None:
+        self.close_connection = True
+        self.drip(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 0\r\n" + b"X-Pad: x\r\n" * 20 + b"\r\n")
 
     def serve_garbage(self, rest: str, seen: int) -> None:
         self.wfile.write(b"\x00\xff\xfe this is not HTTP \x01\x02\r\n\r\n")
@@ -312,7 +353,8 @@ EXPECTED = {
     "/moved/main": "redirected",
     "/loop/main": "broken",
     "/busy/main": "working",
-    "/flaky/main": "working",
+    "/flaky/main": "ignored",  # a 503 is an outage: Sphinx neither passes nor fails the link
+    "/unwell/main": "working",
     "/nohead/main": "working",
     "/hang/main": "timeout",
     "/page/present#present": "working",
@@ -341,7 +383,7 @@ def test_statuses_say_why(sweep):
     run = sweep.first
     assert run.status("/missing/main")["code"] == 404
     moved = run.status("/moved/main")
-    assert moved["code"] == 301 and moved["info"].endswith("/ok/main")  # the chain's first hop and its end
+    assert moved["code"] == 302 and moved["info"].endswith("/ok/main")  # as Sphinx: the chain's last hop, its end
     assert "redirect loop" in run.status("/loop/main")["info"]
     assert "Anchor 'absent' not found" in run.status("/page/absent#absent")["info"]
     assert "not HTML" in run.status("/blob/main#section")["info"]
@@ -356,8 +398,9 @@ def test_what_was_asked_of_the_server(sweep):
     asked = sweep.first_asked
     assert asked["/excluded/main"] == 0
     assert asked["/busy/main"] == 2  # a 429, a one-second pause as asked, then the page
-    assert asked["/flaky/main"] >= 3  # two 503s were tried again
-    assert asked["/hang/main"] == 2  # a timeout is tried again, linkcheck_retries = 2 attempts in all
+    assert asked["/flaky/main"] == 1  # a 503 is reported as "service unavailable", as Sphinx does
+    assert asked["/unwell/main"] == 3  # HEAD and GET answered 500, which may pass: a second attempt works
+    assert asked["/hang/main"] == 1  # a timeout is the answer, as in Sphinx: not tried again
     assert asked["/missing/main"] == 2  # a 404 for HEAD is asked again with GET, and not retried
     assert asked["/loop/main"] == 1 and asked["/loop2/main"] == 1  # the loop is seen at its first repeat
 
@@ -386,7 +429,7 @@ def test_github_annotations_mark_every_failing_use(sweep):
     assert len(run.annotations) == len(failing) > 0
     cwd = Path.cwd()
     for line in run.annotations:
-        match = re.fullmatch(r"::error file=([^,]+),line=(\d+)::(broken|timeout) link (\S+)(: .+)?", line)
+        match = re.fullmatch(r"::error file=([^,]+),line=(\d+),title=link check::(broken|timeout) link (\S+)(: .+)?", line)
         assert match, line
         path = (cwd / match[1].replace("%3A", ":").replace("%2C", ",")).resolve()
         assert path.is_file() and path.parent == sweep.src.resolve()
@@ -396,11 +439,11 @@ def test_github_annotations_mark_every_failing_use(sweep):
 
 def test_summary_and_text_output(sweep):
     out = sweep.first.out
-    assert "link check: 18 links in 20 places (17 asked, 0 from the cache): 6 working, 1 redirected, " \
-           "2 ignored, 8 broken, 1 timeout" in out
+    assert "link check: 19 links in 21 places (18 asked, 0 from the cache): 6 working, 1 redirected, " \
+           "3 ignored, 8 broken, 1 timeout" in out
     assert "index.md:10: broken http://127.0.0.1" in out
     text = (sweep.builddir / "linkcheck" / "output.txt").read_text(encoding="utf-8")
-    assert "usage.md:4: [broken]" in text and "[redirected 301]" in text
+    assert "usage.md:4: [broken]" in text and "[redirected 302]" in text
 
 
 def test_second_run_asks_again_only_about_failures(sweep):
@@ -641,63 +684,248 @@ def test_cache_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     assert path.read_text() == before and [p.name for p in tmp_path.iterdir()] == ["c.json"]
 
 
-def test_retry_after_in_seconds_or_as_a_date():
-    assert parse_retry_after("1") == 1.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
-    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
-
-
 def test_annotations_escape_what_github_would_misread(tmp_path):
     occurrence = Occurrence("http://x/a,b", "p", "p,1.md", str(tmp_path / "p,1.md"), 3)
     line = annotation(occurrence, Result(BROKEN, 0, "50% done\nthen failed"), str(tmp_path))
-    assert line == "::error file=p%2C1.md,line=3::broken link http://x/a,b: 50%25 done%0Athen failed"
+    assert line == "::error file=p%2C1.md,line=3,title=link check::broken link http://x/a,b: 50%25 done%0Athen failed"
 
 
-def test_scheduler_caps_each_host_and_retries_what_passes():
-    active: collections.Counter[str] = collections.Counter()
-    most: collections.Counter[str] = collections.Counter()
-    attempts: collections.Counter[str] = collections.Counter()
-    lock = threading.Lock()
+# --- misbehaving servers and writers (each of these failed before the checker was Sphinx's) ----------
 
-    def fake_check(session, uri, settings):
-        host = urlsplit(uri).netloc
-        with lock:
-            attempts[uri] += 1
-            active[host] += 1
-            most[host] = max(most[host], active[host])
-        time.sleep(0.02)
-        with lock:
-            active[host] -= 1
-        if uri.endswith("/flaky") and attempts[uri] < 3:
-            return Outcome(Result(BROKEN, 503, "HTTP 503"), transient=True)
-        if uri.endswith("/busy") and attempts[uri] == 1:
-            return Outcome(Result(BROKEN, 429, "rate limited"), retry_after=0.05)
-        if uri.endswith("/gone"):
-            return Outcome(Result(BROKEN, 404, "HTTP 404"))
-        return Outcome(Result(WORKING))
-
-    uris = [f"http://{host}/{n}" for host in ("a", "b") for n in range(8)]
-    uris += ["http://a/flaky", "http://b/busy", "http://b/gone"]
-    settings = Settings(workers=6, per_host=2, attempts=3, deadline=60)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("handbook.linkcheck.schedule.BACKOFF", 0.01)
-        results = dict(LinkScheduler(settings, check=fake_check).run(uris))
-    assert set(results) == set(uris)
-    assert most["a"] <= 2 and most["b"] <= 2
-    assert results["http://a/flaky"].status == WORKING and attempts["http://a/flaky"] == 3
-    assert results["http://b/busy"].status == WORKING and attempts["http://b/busy"] == 2
-    assert results["http://b/gone"].code == 404 and attempts["http://b/gone"] == 1  # a 404 does not pass
+def test_a_429_asking_for_no_wait_gets_a_pause_and_an_end(site, tmp_path):
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}/always429/x)\n"})
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    record = run.status("/always429/x")
+    assert run.code == 1 and record["status"] == "broken" and record["code"] == 429
+    assert f"rate limited (HTTP 429) {RATE_LIMIT_ATTEMPTS} times" in record["info"]
+    times = site.times["/always429/x"]
+    assert len(times) == RATE_LIMIT_ATTEMPTS  # not thousands: the attempts per link are capped
+    assert all(later - earlier >= MIN_RATE_LIMIT_PAUSE * 0.9 for earlier, later in zip(times, times[1:], strict=False))
 
 
-def test_scheduler_reports_what_the_deadline_left_unanswered():
-    release = threading.Event()
+def test_a_server_that_drips_is_cut_off_at_linkcheck_timeout(site, tmp_path):
+    url = f"http://127.0.0.1:{site.port}"
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n- [body]({url}/drip/page#present)\n"
+                                               f"- [head]({url}/driphead/x)\n"},
+                  conf="linkcheck_timeout = 2\nhandbook_linkcheck_deadline = 120")
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    body, head = run.status("/drip/page#present"), run.status("/driphead/x")
+    assert body["status"] == head["status"] == "timeout" and run.code == 1
+    # Each says what happened to it, and neither is the whole run's time limit.
+    assert "still arriving after 2 s" in body["info"] and "reading included" in body["info"]
+    assert head["info"].startswith("no answer within 2 s")
+    assert "handbook_linkcheck_deadline" not in body["info"] + head["info"]
+    # The client hung up: neither answer was sent to its end (each would take over 30 s).
+    assert site.finished == {"/drip/page": False, "/driphead/x": False}
+    assert site.asked()["/driphead/x"] == 1  # and once the time is up, GET is not tried after HEAD
 
-    def stuck(session, uri, settings):
-        release.wait(10)
-        return Outcome(Result(WORKING))
 
-    try:
-        results = dict(LinkScheduler(Settings(deadline=1.0), check=stuck).run(["http://a/1", "http://b/2"]))
-    finally:
-        release.set()
-    assert {result.status for result in results.values()} == {TIMEOUT}
+REWRITTEN = [  # (the link as a writer types it, a path the server answers 200 for)
+    ("[café](http://127.0.0.1:PORT/ok/café)", "/ok/caf%C3%A9"),
+    ("[amp](http://127.0.0.1:PORT/ok/amp?a=1&amp;b=2)", "/ok/amp"),
+    ("[spaced](<http://127.0.0.1:PORT/ok/with space>)", "/ok/with%20space"),
+    ("[escaped](http://127.0.0.1:PORT/ok/a\\_b)", "/ok/a_b"),
+    ("<http://127.0.0.1:PORT/ok/auto&amp;link>", "/ok/auto&amp;link"),
+]
+
+
+def rewritten_page(links: list[str]) -> str:
+    """Each link on a continuation line of its paragraph or list item, where MyST puts no line."""
+    lines = ["# Home", ""]
+    for number, link in enumerate(links):
+        lines += [f"Paragraph {number} starts here", f"and goes on with {link} on its second line.", ""]
+    lines += ["- a list item", "  continued with [cont](http://127.0.0.1:PORT/ok/continued)", ""]
+    return "\n".join(lines)
+
+
+def test_every_link_is_reported_at_its_own_line_however_myst_rewrites_it(site, tmp_path):
+    links = [link for link, _ in REWRITTEN]
+    src = project(tmp_path, site, {"index.md": rewritten_page(links)})
+    run = check(src, tmp_path / "_build")
+    assert run.code == 0 and len(run.records) == len(REWRITTEN) + 1
+    lines = (src / "index.md").read_text(encoding="utf-8").splitlines()
+    for link, path in [*REWRITTEN, ("[cont](http://127.0.0.1:PORT/ok/continued)", "/ok/continued")]:
+        [record] = [r for r in run.records if urlsplit(r["uri"]).path == path]
+        as_written = link.replace("PORT", str(site.port))
+        assert as_written in lines[record["lineno"] - 1], (link, record)
+
+
+def test_since_finds_links_myst_rewrites_on_the_lines_that_changed(site, tmp_path):
+    src = project(tmp_path / "repo", site, {"index.md": rewritten_page(["[old](http://127.0.0.1:PORT/ok/old)"]
+                                                                       * len(REWRITTEN))})
+    repo = src.parent
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    (src / "index.md").write_text(rewritten_page([link for link, _ in REWRITTEN]).replace(
+        "PORT", str(site.port)).replace("/ok/continued", "/ok/continued"), encoding="utf-8")
+    site.reset()
+    run = check(src, tmp_path / "_build", "--since", "HEAD")
+    assert run.code == 0
+    # Only the changed lines (every link but the list item's, which did not change) were checked.
+    assert len(run.records) == len(REWRITTEN) and not any(r["uri"].endswith("/ok/continued") for r in run.records)
+    assert {r["lineno"] for r in run.records} == {4 + 3 * n for n in range(len(REWRITTEN))}
+
+
+@pytest.mark.parametrize("spoil", ["nested", "folder", "infinity"])
+def test_a_cache_that_is_not_ours_is_ignored_with_one_warning(site, tmp_path, spoil):
+    uri = f"http://127.0.0.1:{site.port}/ok/spoilt-{spoil}"
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[a]({uri})\n"})
+    cache_file = tmp_path / "_build" / "linkcheck" / "cache.json"
+    cache_file.parent.mkdir(parents=True)
+    if spoil == "nested":
+        cache_file.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    elif spoil == "folder":
+        cache_file.mkdir()
+    else:
+        cache_file.write_text(f'{{"version": 1, "links": {{"{uri}": {{"status": "working", "code": 0, "info": "", '
+                              f'"checked": 0, "expires": Infinity}}}}}}', encoding="utf-8")
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    assert run.code == 0 and "Traceback" not in run.out + run.err
+    assert site.asked()[urlsplit(uri).path] == 1  # nothing in it was trusted
+    warnings = [line for line in run.err.splitlines() if "link-check cache" in line]
+    assert len(warnings) == 1 and "ignoring the link-check cache" in warnings[0]
+    if spoil == "folder":
+        assert cache_file.is_dir() and not list(cache_file.iterdir())  # left alone
+    else:
+        assert json.loads(cache_file.read_text(encoding="utf-8"))["links"][uri]["expires"] < time.time() * 2
+
+
+def test_offline_says_once_that_there_is_no_network(site, tmp_path, monkeypatch):
+    real = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):  # what a machine without network says for any name
+        if host in ("127.0.0.1", "localhost"):
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
+    pages = "".join(f"- [{n}](https://host{n}.example.org/page)\n" for n in range(4))
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n{pages}"})
+    run = check(src, tmp_path / "_build", github=True)
+    assert run.code == 2 and len(run.records) == 4  # the check could not run, as for a bad setting
+    assert all(r["status"] == "broken" and r["info"].startswith("host name not found") for r in run.records)
+    assert run.out.count("seems to have no network") == 1
+    assert run.annotations == []  # the pages are not to blame
+
+
+def test_places_are_shown_from_where_the_user_stands(site, tmp_path):
+    project(tmp_path, site, {"index.md": f"# Home\n\n[a](http://127.0.0.1:{site.port}/missing/cwd)\n"})
+    env = {**GIT_ENV, "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1", "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    done = subprocess.run([sys.executable, str(SCRIPT), "--source", "src", "--conf", "src", "--builddir", "_build"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "\n  src/index.md:3: broken http://127.0.0.1" in done.stdout
+    assert (tmp_path / "src" / "index.md").is_file()  # so the place printed opens from here
+
+
+FORGED = ["::error file=forged.md,line=1::forged", "::stop-commands::forged-token", "##[error]forged"]
+
+
+def test_no_text_of_a_page_reaches_the_output_as_a_workflow_command(site, tmp_path):
+    # docutils echoes the source of a directive it cannot run, which Sphinx prints as a warning.
+    echoed = "\n".join(f"   {line}" for line in FORGED)
+    page = (f"# Home\n\n[gone](http://127.0.0.1:{site.port}/missing/forge)\n\n"
+            f"```{{eval-rst}}\n.. no-such-directive::\n\n{echoed}\n```\n")
+    src = project(tmp_path, site, {"index.md": page})
+    run = check(src, tmp_path / "_build", github=True)
+    output = run.out + run.err
+    assert all(line in output for line in FORGED)  # the text did reach the output ...
+    commands = [line for line in re.split(r"\r\n|\r|\n", output) if line.lstrip().startswith(("::", "##["))]
+    assert commands == run.annotations and len(commands) == 1  # ... but only the handbook's own annotation is one
+    assert commands[0].startswith("::error file=") and ",title=link check::broken link" in commands[0]
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.lists(st.text(alphabet=" \t\r\n:#[]ae\u2003\u00a0", max_size=12), max_size=12))
+def test_the_safe_stream_marks_every_command_line_and_changes_nothing_else(pieces):
+    out = io.StringIO()
+    stream = CommandSafeStream(out)
+    for piece in pieces:
+        stream.write(piece)
+    written = out.getvalue()
+    assert written.replace(MARK, "") == "".join(pieces)
+    assert not any(line.lstrip().startswith(("::", "##[")) for line in re.split(r"\r\n|\r|\n", written))
+
+
+def test_sphinx_still_has_what_the_checker_relies_on():
+    for cls, names in UPSTREAM.items():
+        source = inspect.getsource(cls)
+        for name in names:
+            assert hasattr(cls, name) or f"self.{name}" in source, (
+                f"Sphinx's {cls.__name__} no longer has {name!r}, which conf/handbook/linkcheck/checker.py "
+                f"relies on: adapt the handbook's checker to this Sphinx version")
+    signatures = {HyperlinkAvailabilityCheckWorker._check_uri: ["self", "uri", "hyperlink"],
+                  HyperlinkAvailabilityCheckWorker._check: ["self", "docname", "uri", "hyperlink"],
+                  HyperlinkAvailabilityCheckWorker.limit_rate: ["self", "response_url", "retry_after"],
+                  HyperlinkAvailabilityCheckWorker.__init__: ["self", "config", "rqueue", "wqueue", "rate_limits"]}
+    for function, parameters in signatures.items():
+        assert list(inspect.signature(function).parameters) == parameters, (
+            f"Sphinx's {function.__qualname__} takes other arguments now; the handbook's checker calls it "
+            f"with {parameters}")
+    worker_source = inspect.getsource(HyperlinkAvailabilityCheckWorker._check_uri)
+    for needed in ("contains_anchor", "limit_rate", "ignored redirect: ", "_retrieval_methods"):
+        assert needed in worker_source, f"Sphinx's _check_uri no longer uses {needed!r}; see checker.py"
+    assert "iter_content" in inspect.getsource(linkcheck_module.contains_anchor), (
+        "Sphinx no longer reads a page with iter_content; session.py bounds that reading")
+    assert hasattr(SphinxSession, "get_redirect_target") and "_ignored_redirects" in inspect.getsource(SphinxSession)
+
+
+def _myst_hrefs(text: str) -> list[str]:
+    """The URLs MyST's own parser makes of a page: what the doctree, and so the checker, sees."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    tokens = create_md_parser(MdParserConfig(), RendererHTML).parse(text)
+    return [child.attrGet("href") for token in tokens for child in token.children or () if child.type == "link_open"]
+
+
+# Pieces of a URL path as a writer may type them: ASCII, non-ASCII, an entity, an escape, a %-escape.
+URL_PIECE = st.sampled_from(["a", "Z", "0", "-", "é", "ü", "日本", "&amp;", "&", "&#233;", "&quot;", "\\_", "\\*",
+                             "%7E", "%C3%A9", "%", "=", "?", "(x)", " "])
+
+
+@hypothesis.settings(max_examples=200, deadline=None)
+@hypothesis.given(path=st.lists(URL_PIECE, min_size=1, max_size=8).map("".join),
+                  form=st.sampled_from(["inline", "angle", "angle-space", "auto"]),
+                  host=st.sampled_from(["example.org", "bücher.example", "例え.jp"]),
+                  before=st.integers(0, 3))
+def test_a_link_is_found_at_its_line_however_it_is_spelt(path, form, host, before):
+    url = f"https://{host}/{path}"
+    link = {"inline": f"[x]({url})", "angle": f"[x](<{url}>)", "angle-space": f"[x](<{url} y>)",
+            "auto": f"<{url}>"}[form]
+    lines = ["# Page", "", *[f"Words on line {n}" for n in range(before)], f"then {link} here.", "end", ""]
+    hrefs = _myst_hrefs("\n".join(lines))
+    hypothesis.assume(len(hrefs) == 1 and hrefs[0].startswith("http"))  # MyST made a link of it
+    # The doctree places the link where its paragraph starts, line 3.
+    assert link_lines(lines, [(hrefs[0], 3)]) == [3 + before]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                    max_leaves=20)
+ENTRY = st.fixed_dictionaries({"status": st.sampled_from(["working", "redirected", "broken", 1]),
+                               "code": st.integers(0, 600) | st.none(), "info": st.text(max_size=5),
+                               "checked": st.floats() | st.integers(), "expires": st.floats() | st.integers()})
+
+
+@hypothesis.settings(max_examples=100, deadline=None, suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
+@hypothesis.given(data=st.one_of(
+    JSON.map(json.dumps),
+    st.dictionaries(st.text(max_size=10), ENTRY, max_size=3).map(lambda links: json.dumps({"version": 1, "links": links})),
+    st.text(max_size=40)))
+def test_whatever_is_in_the_cache_file_it_is_trusted_only_as_written(tmp_path, data):
+    path = tmp_path / "cache.json"
+    path.write_text(data, encoding="utf-8")
+    now, max_age, jitter = 1_000_000.0, 100.0, 0.2
+    cache = LinkCache(path, max_age=max_age, jitter=jitter)
+    problem = cache.load(now=now)  # never raises
+    assert problem is None or problem.startswith("ignoring the link-check cache")
+    for uri, entry in cache.entries.items():
+        assert cache.get(uri, now) is None or now < entry["expires"] <= now + max_age * (1 + jitter)
+    assert cache.save(now) is None

@@ -28,7 +28,10 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: see the module docstring.
+    from .checklists import setup_checklists
     from .console import quiet_myst
+    from .decisions import setup_decisions
+    from .highlighting import setup_highlighting
     from .linkcheck import setup_linkcheck
     from .navigation import setup_navigation
     from .pages import setup_pages
@@ -36,9 +39,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .quality import setup_quality
     from .reading import setup_reading
     from .records import setup_records
+    from .site_icon import setup_site_icon
+    from .tags import setup_tags
 
     quiet_myst()
     setup_records(app)
+    setup_decisions(app)
+    setup_checklists(app)
+    setup_highlighting(app)
+    setup_site_icon(app)
+    setup_tags(app)
     setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
@@ -50,7 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     return {
         "version": __version__,
         # Bump whenever what the extension keeps in the environment changes shape.
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
@@ -68,3 +78,4 @@ def _add_static(app: Any) -> None:
     # A new list, not append(): conf.py's list object may be shared by several builds.
     app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
     app.add_css_file("handbook.css")
+    app.add_css_file("readers.css")  # the decision map, tags, what's new and review pages

@@ -2,13 +2,24 @@
 
 ``make check`` and ``make linkcheck`` print one ``::error file=...,line=...::message`` line per
 finding when ``GITHUB_ACTIONS=true``. The runner reads any output line that starts (after spaces)
-with ``::`` as a command, so every value is escaped as the runner's own toolkit does
-(``%``, CR and LF always; ``:`` and ``,`` in properties).
+with ``::`` (or the older ``##[``) as a command, so every value is escaped as the runner's own
+toolkit does (``%``, CR and LF always; ``:`` and ``,`` in properties), and every other line the
+tools print goes through ``no_workflow_commands`` (or ``CommandSafeStream``, for a stream Sphinx
+writes to in pieces): a line that would be a command is shown behind a ``| `` mark.
 
 Neutral ground: imports nothing of the handbook's and nothing of Sphinx.
 """
 
 from __future__ import annotations
+
+import re
+from typing import TextIO
+
+# What the runner takes for a command at the start of a line, after leading whitespace.
+COMMAND_STARTS = ("::", "##[")
+MARK = "| "
+# The runner reads its output a line at a time, and CR alone ends a line as LF does.
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 
 
 def escape_annotation(text: str, property_value: bool = False) -> str:
@@ -25,6 +36,10 @@ def annotation(level: str, file: str, line: int, title: str, message: str) -> st
             f"title={escape_annotation(title, True)}::{escape_annotation(message)}")
 
 
+def _is_command(line: str) -> bool:
+    return line.lstrip().startswith(COMMAND_STARTS)
+
+
 def no_workflow_commands(text: str) -> str:
     """Text for a terminal that CI reads: no line of it can be taken for a workflow command.
 
@@ -33,4 +48,40 @@ def no_workflow_commands(text: str) -> str:
     in a message (docutils echoes the source lines of a broken block), so such a line is shown
     behind a ``| `` mark: still readable, never a command.
     """
-    return "\n".join(f"| {line}" if line.lstrip().startswith("::") else line for line in text.split("\n"))
+    return "".join(MARK + piece if _is_command(piece) else piece for piece in _LINE_BREAK.split(text))
+
+
+class CommandSafeStream:
+    """``no_workflow_commands`` for a stream that is written in pieces, as Sphinx writes its log.
+
+    Whether the next piece starts a line (nothing but whitespace before it) is remembered between
+    writes, and the mark goes just before the first character that is not whitespace. A piece
+    that could still become ``::`` or ``##[`` with the next write is marked at once, which is
+    harmless if it does not.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._at_line_start = True  # nothing but whitespace on the current line so far
+
+    def write(self, text: str) -> int:
+        out = []
+        for piece in _LINE_BREAK.split(text):
+            if _LINE_BREAK.fullmatch(piece):
+                self._at_line_start = True
+            elif self._at_line_start and (stripped := piece.lstrip()):
+                self._at_line_start = False
+                if stripped.startswith(COMMAND_STARTS) or any(start.startswith(stripped) for start in COMMAND_STARTS):
+                    piece = piece[:len(piece) - len(stripped)] + MARK + stripped
+            out.append(piece)
+        self.stream.write("".join(out))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def __getattr__(self, name: str) -> object:  # encoding, fileno, ... as the wrapped stream
+        return getattr(self.stream, name)

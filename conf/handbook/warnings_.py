@@ -45,6 +45,8 @@ class HandbookWarning(enum.Enum):
     RECORD_DIRECTIVE = _Kind("record-directive", "decision-record",
                         "put one status box (```{adr-status}``` or ```{rfc-status}```) under the record's "
                         "title, and only in records")
+    RECORD_IMPLEMENTS = _Kind("record-implements", "decision-record",
+                              "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = _Kind("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
     # Bad text (quality/text.py).
@@ -62,12 +64,17 @@ class HandbookWarning(enum.Enum):
     # Pages (pages/): owners and reviews, redirects.
     REVIEW_FIELD = _Kind("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
     REVIEW_DATE = _Kind("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")
+    CODEOWNERS = _Kind("codeowners", "page-review", "fix the CODEOWNERS line the message names (GitHub's syntax)")
     REDIRECT = _Kind("redirect", "redirect", "point the redirect at a page that exists, from a path that is not a page")
     TOCTREE_CYCLE = _Kind("toctree-cycle", "toctree", "remove the entry that leads back to a page above it")
+    # Reader features: tags (tags/).
+    TAG = _Kind("tag", "tag", "write tags as a list of words, e.g. tags: [infra, ci]")
     # Build machinery.
     NAVIGATION = _Kind("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
     PDF = _Kind("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
     LINKCHECK = _Kind("linkcheck", "link-check", "fix the link-check setting the message names in conf/conf.py")
+    LINKCHECK_CACHE = _Kind("linkcheck-cache", "link-check",
+                            "remove what is at the cache's path; the next run writes a new cache")
 
     @property
     def subtype(self) -> str:

@@ -1,9 +1,11 @@
-"""The ``handbook-linkcheck`` builder: Sphinx's linkcheck output, every use reported, a cache.
+"""The ``handbook-linkcheck`` builder: Sphinx's link checker, every use reported, a cache.
 
-It keeps Sphinx's builder (its name for results, output.json and output.txt in the output folder,
-its ``linkcheck_*`` settings) and replaces the two things the handbook needs done differently:
-collecting links (every use, not the first; at the URL's own line) and checking them (per-host
-limits, retries, a deadline, a cache; see ``schedule.py`` and ``fetch.py``).
+Sphinx's ``linkcheck`` builder keeps the first place each URL is used and checks it. This one
+collects every use (at the URL's own line), takes out before any request what needs none (the
+excluded links, with their reasons; links the cache still trusts; in pull-request mode, links not
+on a changed line), hands one ``Hyperlink`` per remaining URL to Sphinx's checker (``checker.py``
+adds the per-host limit and the deadline) and fans each result out to every use. Results are
+written in Sphinx's formats, ``output.json`` and ``output.txt`` in the output folder.
 """
 
 from __future__ import annotations
@@ -14,20 +16,29 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from docutils import nodes
-from sphinx.builders.linkcheck import CheckExternalLinksBuilder
+from sphinx.builders.linkcheck import CheckExternalLinksBuilder, Hyperlink
 from sphinx.errors import ConfigError, SphinxError
 from sphinx.util import logging
 
-from ..source import locate, node_line, read_lines
+from ..source import node_line, read_lines
+from ..warnings_ import HandbookWarning, warn
 from . import report
 from .cache import DAY, LinkCache
 from .changes import ChangesError, changed_lines
-from .occurrences import Occurrence, find_uri, is_external, wanted
+from .checker import NO_SUCH_HOST, HandbookChecker
+from .occurrences import Occurrence, find_uri, is_external, link_lines, wanted
 from .results import IGNORED, Result
-from .schedule import LinkScheduler
-from .settings import SettingsError, cache_path, settings_from_config
+from .settings import (
+    SettingsError,
+    cache_path,
+    check_numbers,
+    exclusion_for,
+    linkcheck_ignore,
+    parse_exclusions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +55,9 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         # Not CheckExternalLinksBuilder.init(): it sets a process-wide socket timeout, and every
         # request here carries its own.
         try:
-            self.settings = settings_from_config(self.config)
+            linkcheck_ignore(self.config)
+            check_numbers(self.config)
+            self.exclusions = parse_exclusions(self.config.handbook_linkcheck_exclude)
         except SettingsError as err:
             raise ConfigError(str(err)) from None
         self.occurrences: list[Occurrence] = []
@@ -68,9 +81,8 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         if not found:
             return
         path = self.env.doc2path(docname)
-        lines = read_lines(path)
         filename = str(self.env.doc2path(docname, False))
-        for (uri, _), lineno in zip(found, locate(lines, found), strict=False):
+        for (uri, _), lineno in zip(found, link_lines(read_lines(path), found), strict=False):
             occurrence = Occurrence(uri, docname, filename, str(path), lineno)
             if wanted(occurrence, self.changes):
                 self.occurrences.append(occurrence)
@@ -80,17 +92,19 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         for occurrence in self.occurrences:
             uses[occurrence.uri].append(occurrence)
         cache = LinkCache(cache_path(self.config.handbook_linkcheck_cache, Path(self.confdir), Path(self.outdir)),
-                          self.settings.cache_days * DAY, self.settings.cache_jitter)
+                          self.config.handbook_linkcheck_cache_days * DAY, self.config.handbook_linkcheck_cache_jitter)
         if problem := cache.load():
-            logger.warning(problem, type="handbook", subtype="linkcheck")
+            warn(HandbookWarning.LINKCHECK_CACHE, problem)
         known = self._known_without_asking(uses, cache)
-        to_ask = [uri for uri in uses if uri not in known]
+        to_ask = {uri: Hyperlink(uri, first.docname, cast(Any, Path(first.path)), first.lineno)
+                  for uri, (first, *_) in uses.items() if uri not in known}
         if self.changes is not None:
             logger.info(f"pull-request mode: {len(uses)} links on lines changed since "
                         f"{self.config.handbook_linkcheck_since}")
         logger.info(f"checking {len(to_ask)} links; {len(known)} more are excluded or cached")
 
         done: list[tuple[Occurrence, Result]] = []
+        asked: list[Result] = []
         outdir = Path(self.outdir)
         try:
             with (open(outdir / "output.json", "w", encoding="utf-8") as json_out,
@@ -106,23 +120,29 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
 
                 for uri, result in known.items():
                     write(uri, result, cached=result.status != IGNORED)
-                for uri, result in LinkScheduler(self.settings, progress=logger.info).run(to_ask):
-                    cache.record(uri, result, time.time())
-                    write(uri, result, cached=False)
+                for answer in HandbookChecker(self.config, self.exclusions).check(to_ask):
+                    result = Result(str(answer.status), answer.code, answer.message)
+                    asked.append(result)
+                    cache.record(answer.uri, result, time.time())
+                    write(answer.uri, result, cached=False)
         finally:
-            cache.save(time.time())  # even when interrupted: what was learnt so far is kept
+            if problem := cache.save(time.time()):  # even when interrupted: what was learnt is kept
+                warn(HandbookWarning.LINKCHECK_CACHE, problem)
 
-        if os.environ.get("GITHUB_ACTIONS") == "true":
+        # Offline, every host name fails to resolve: one notice says so, instead of blaming each page.
+        offline = bool(asked) and all(result.info.startswith(NO_SUCH_HOST) for result in asked)
+        if os.environ.get("GITHUB_ACTIONS") == "true" and not offline:
             for occurrence, result in done:
                 if result.failed:
-                    print(report.annotation(occurrence, result, os.getcwd()), file=sys.stdout, flush=True)
+                    print(report.annotation(occurrence, result), file=sys.stdout, flush=True)
         cached = sum(result.status != IGNORED for result in known.values())
         logger.info("")
-        output = outdir / "output.json"
-        shown = os.path.relpath(output) if output.is_relative_to(Path.cwd()) else str(output)
-        for line in report.summary(done, len(to_ask), cached, shown):
+        for line in report.summary(done, len(to_ask), cached, report.shown_path(outdir / "output.json"),
+                                   offline=offline):
             logger.info(line)
-        if any(result.failed for _, result in done):
+        if offline:
+            self._app.statuscode = 2  # the check could not run: nothing is known about the links
+        elif any(result.failed for _, result in done):
             self._app.statuscode = 1
 
     def _known_without_asking(self, uses: dict[str, list[Occurrence]], cache: LinkCache) -> dict[str, Result]:
@@ -130,7 +150,7 @@ class HandbookLinkcheckBuilder(CheckExternalLinksBuilder):
         known: dict[str, Result] = {}
         now = time.time()
         for uri in uses:
-            if exclusion := self.settings.exclusion_for(uri):
+            if exclusion := exclusion_for(self.exclusions, uri):
                 known[uri] = Result(IGNORED, 0, f"excluded: {exclusion.reason}")
             elif cached := cache.get(uri, now):
                 known[uri] = cached

@@ -4,14 +4,28 @@ Sphinx's linkcheck keeps only the first place each URI appears, so a broken link
 is reported once. Here each use is kept. The line MyST records for a link is where its paragraph,
 list item or table starts; the URL's own line is found by looking for its text from there on, which
 also makes the pull-request mode (only changed lines) see a link in the middle of a paragraph.
+
+MyST does not keep a URL as it was written: markdown-it percent-encodes non-ASCII characters and
+spaces (``<https://x/a b>``), decodes entities (``&amp;``) and backslash escapes, and writes an
+international host name in punycode. So the URL and the page's lines are both brought to one
+spelling (``spelling``) before the one is looked for in the other.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from docutils import nodes
+
+from ..source import locate
+
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_PUNYCODE_LABEL = re.compile(r"xn--[a-z0-9-]+", re.IGNORECASE)
 
 
 class Occurrence(NamedTuple):
@@ -49,3 +63,22 @@ def wanted(occurrence: Occurrence, changes: dict[Path, frozenset[int] | None] | 
         return False
     lines = changes[path]
     return lines is None or occurrence.lineno in lines
+
+
+def spelling(text: str) -> str:
+    """One spelling for a URL however it was written: as MyST wrote it, or as the writer did."""
+    # Percent-escapes first: an autolink keeps a backslash as written, and MyST writes it as %5C.
+    text = html.unescape(unquote(text, errors="replace"))
+    return _PUNYCODE_LABEL.sub(_from_punycode, _BACKSLASH_ESCAPE.sub(r"\1", text))
+
+
+def _from_punycode(match: re.Match[str]) -> str:
+    try:
+        return match[0].encode("ascii").decode("idna")
+    except UnicodeError:
+        return match[0]
+
+
+def link_lines(lines: list[str], found: Iterable[tuple[str, int | None]]) -> list[int]:
+    """The line of each ``(uri, line where its block starts)``, in document order (see ``locate``)."""
+    return locate([spelling(line) for line in lines], [(spelling(uri), start) for uri, start in found])

@@ -1,4 +1,8 @@
-"""What a link check can conclude about one URL, in the words of Sphinx's linkcheck output."""
+"""What a link check can conclude about one URL, in the words of Sphinx's linkcheck output.
+
+The same strings as Sphinx's statuses (its ``_Status`` enum is private, and a ``StrEnum`` compares
+equal to them).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ REDIRECTED = "redirected"  # reached, at another address: worth updating, not a 
 IGNORED = "ignored"  # not checked, and the info says why (an exclusion and its reason)
 BROKEN = "broken"
 TIMEOUT = "timeout"
+RATE_LIMITED = "rate-limited"  # Sphinx's word for "asked to wait; will ask again": never a result
 
 # What fails the run. A timeout counts: a link nobody could reach is not known to work.
 FAILURES = frozenset({BROKEN, TIMEOUT})

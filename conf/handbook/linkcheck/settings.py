@@ -1,7 +1,10 @@
-"""What the link check is told to do: exclusions with their reasons, and every knob in one place.
+"""What the link check is told, beyond Sphinx's own ``linkcheck_*`` values: exclusions with their
+reasons, the handbook's limits, and where the cache lives.
 
-Plain functions over a config-like object (anything with the attributes), so they are unit-tested
-without Sphinx. A writer's mistake raises ``SettingsError`` with a message that names the setting.
+Sphinx reads and applies its ``linkcheck_*`` values itself; nothing here restates them. The
+defaults of the handbook's own values are where they are declared (``setup_linkcheck``). Plain
+functions over a config-like object, unit-tested without Sphinx; a writer's mistake raises
+``SettingsError`` with a message that names the setting.
 """
 
 from __future__ import annotations
@@ -13,13 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import sphinx
-
-# Sites that block non-browser clients let a browser-like client through; Sphinx's own linkcheck
-# sends the same kind of User-Agent for the same reason. `user_agent` in conf.py overrides it.
-DEFAULT_USER_AGENT = (
-    f"Mozilla/5.0 (X11; Linux x86_64; rv:100.0) Gecko/20100101 Firefox/100.0 Sphinx/{sphinx.__version__}"
-)
 CACHE_ENV = "HANDBOOK_LINKCHECK_CACHE"
 
 
@@ -63,55 +59,8 @@ def parse_exclusions(entries: Any) -> tuple[Exclusion, ...]:
     return tuple(found)
 
 
-@dataclasses.dataclass(frozen=True)
-class Settings:
-    timeout: float = 20.0  # seconds for one request (connect, and each read)
-    attempts: int = 3  # tries for a transient failure: timeout, dropped connection, 5xx
-    workers: int = 5  # requests in flight across all hosts
-    per_host: int = 2  # requests in flight to any one host
-    deadline: float = 1200.0  # seconds for the whole run; what is left is reported as timeout
-    max_bytes: int = 5 * 1024 * 1024  # read at most this much of one page looking for an anchor
-    rate_limit_timeout: float = 300.0  # longest total wait a 429 may ask of one link
-    cache_days: float = 3.0  # how long a link that worked is trusted without asking again
-    cache_jitter: float = 0.2  # +-20% per entry, so a whole sweep's entries do not expire together
-    check_anchors: bool = True
-    anchors_ignore: tuple[re.Pattern[str], ...] = ()
-    anchors_ignore_for_url: tuple[re.Pattern[str], ...] = ()
-    exclusions: tuple[Exclusion, ...] = ()
-    allowed_redirects: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
-    case_insensitive: tuple[re.Pattern[str], ...] = ()
-    request_headers: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
-    auth: tuple[tuple[re.Pattern[str], Any], ...] = ()
-    allow_unauthorized: bool = False
-    timeouts_as_broken: bool = False
-    user_agent: str = DEFAULT_USER_AGENT
-    tls_verify: bool = True
-    tls_cacerts: str | Mapping[str, str] | None = None
-
-    def exclusion_for(self, uri: str) -> Exclusion | None:
-        return next((exclusion for exclusion in self.exclusions if exclusion.matches(uri)), None)
-
-
-def _number(config: Any, name: str, kind: type, minimum: float) -> Any:
-    value = getattr(config, name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-        raise SettingsError(f"{name} must be {'an integer' if kind is int else 'a number'}, not {value!r}")
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, not {value!r}")
-    return kind(value)
-
-
-def _jitter(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise SettingsError(f"handbook_linkcheck_cache_jitter must be a fraction from 0 to below 1, not {value!r}")
-    return float(value)
-
-
-def _patterns(values: Any) -> tuple[re.Pattern[str], ...]:
-    try:
-        return tuple(value if isinstance(value, re.Pattern) else re.compile(value) for value in values or ())
-    except (re.error, TypeError) as err:
-        raise SettingsError(f"{values!r} holds something that is not a regular expression: {err}") from None
+def exclusion_for(exclusions: tuple[Exclusion, ...], uri: str) -> Exclusion | None:
+    return next((exclusion for exclusion in exclusions if exclusion.matches(uri)), None)
 
 
 def linkcheck_ignore(config: Any) -> list[str]:
@@ -132,37 +81,31 @@ def linkcheck_ignore(config: Any) -> list[str]:
     return patterns
 
 
-def settings_from_config(config: Any) -> Settings:
-    """Read Sphinx's own ``linkcheck_*`` values and the handbook's ``handbook_linkcheck_*`` ones."""
-    linkcheck_ignore(config)
-    exclusions = parse_exclusions(config.handbook_linkcheck_exclude)
-    redirects = config.linkcheck_allowed_redirects
-    return Settings(
-        timeout=_number(config, "linkcheck_timeout", float, 0.1),
-        attempts=_number(config, "linkcheck_retries", int, 1),
-        workers=_number(config, "linkcheck_workers", int, 1),
-        per_host=_number(config, "handbook_linkcheck_per_host", int, 1),
-        deadline=_number(config, "handbook_linkcheck_deadline", float, 1),
-        max_bytes=_number(config, "handbook_linkcheck_max_bytes", int, 1024),
-        rate_limit_timeout=_number(config, "linkcheck_rate_limit_timeout", float, 0),
-        cache_days=_number(config, "handbook_linkcheck_cache_days", float, 0),
-        cache_jitter=_jitter(config.handbook_linkcheck_cache_jitter),
-        check_anchors=bool(config.linkcheck_anchors),
-        anchors_ignore=_patterns(config.linkcheck_anchors_ignore),
-        anchors_ignore_for_url=_patterns(config.linkcheck_anchors_ignore_for_url),
-        exclusions=exclusions,
-        # Sphinx compiles this dict at config-inited; it is a sentinel object when left unset.
-        allowed_redirects=tuple((_patterns([k])[0], _patterns([v])[0]) for k, v in redirects.items())
-        if isinstance(redirects, dict) else (),
-        case_insensitive=_patterns(config.linkcheck_case_insensitive_urls),
-        request_headers=dict(config.linkcheck_request_headers or {}),
-        auth=tuple((_patterns([pattern])[0], auth) for pattern, auth in config.linkcheck_auth or ()),
-        allow_unauthorized=bool(config.linkcheck_allow_unauthorized),
-        timeouts_as_broken=bool(config.linkcheck_report_timeouts_as_broken),
-        user_agent=config.user_agent or DEFAULT_USER_AGENT,
-        tls_verify=bool(config.tls_verify),
-        tls_cacerts=config.tls_cacerts,
-    )
+# The handbook's numbers and the least each may be.
+LIMITS = {
+    "handbook_linkcheck_per_host": (int, 1),
+    "handbook_linkcheck_deadline": (float, 1),
+    "handbook_linkcheck_max_bytes": (int, 1024),
+    "handbook_linkcheck_cache_days": (float, 0),
+    "linkcheck_timeout": (float, 0.1),
+    "linkcheck_retries": (int, 1),
+    "linkcheck_workers": (int, 1),
+}
+
+
+def check_numbers(config: Any) -> None:
+    """Every number the link check relies on is a number, and not below what makes sense."""
+    for name, (kind, minimum) in LIMITS.items():
+        value = getattr(config, name)
+        wrong_kind = isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            kind is int and not isinstance(value, int))
+        if wrong_kind:
+            raise SettingsError(f"{name} must be {'an integer' if kind is int else 'a number'}, not {value!r}")
+        if not value >= minimum:  # also refuses NaN
+            raise SettingsError(f"{name} must be at least {minimum}, not {value!r}")
+    jitter = config.handbook_linkcheck_cache_jitter
+    if isinstance(jitter, bool) or not isinstance(jitter, (int, float)) or not 0 <= jitter < 1:
+        raise SettingsError(f"handbook_linkcheck_cache_jitter must be a fraction from 0 to below 1, not {jitter!r}")
 
 
 def cache_path(configured: str, confdir: Path, outdir: Path, environ: Mapping[str, str] = os.environ) -> Path:

@@ -23,7 +23,7 @@ from ..dates import build_day
 from ..pagedata import PageDataDomain
 from ..source import page_source, read_lines
 from ..warnings_ import HandbookWarning, warn
-from . import git_dates, redirects, review, source_links
+from . import git_dates, owners, redirects, review, source_links
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -40,7 +40,7 @@ class PagesDomain(PageDataDomain):
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
         front_matter = page_source(env, docname).front_matter
         required = _review_required(docname, env.config.handbook_review_required)
-        found, problems = review.read_review(front_matter, required)
+        found, problems = review.read_review(front_matter, required, owners.codeowners_owner(env, docname))
         for problem in problems:
             warn(HandbookWarning.for_rule("", problem.rule), problem.message, (docname, problem.line))
         if found is not None:
@@ -159,6 +159,7 @@ def setup_pages(app: Any) -> None:
     app.add_config_value("handbook_repository_branch", os.environ.get("HANDBOOK_REPOSITORY_BRANCH", "main"),
                          "html", types=frozenset({str}))
     app.add_domain(PagesDomain)
+    owners.setup_owners(app)
     app.connect("config-inited", _add_templates)
     app.connect("doctree-resolved", show_review)
     app.connect("html-collect-pages", collect_redirect_pages)

@@ -41,8 +41,10 @@ class Review:
         return today > dt.date.fromisoformat(self.due)
 
 
-def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | None, list[Problem]]:
-    """The page's review data, or the problems that keep it from having any."""
+def read_review(front_matter: FrontMatter, required: bool,
+                fallback_owner: str = "") -> tuple[Review | None, list[Problem]]:
+    """The page's review data, or the problems that keep it from having any. ``fallback_owner``
+    (from CODEOWNERS) owns a page whose front matter names no owner."""
     values, lines = front_matter.values, front_matter.lines
     fields = ("owner", "last-reviewed", "review-every")
     if not required and not any(field in values for field in fields):
@@ -51,10 +53,12 @@ def read_review(front_matter: FrontMatter, required: bool) -> tuple[Review | Non
     first = front_matter.first_line
 
     owner = values.get("owner")
+    if (not isinstance(owner, str) or not owner.strip()) and "owner" not in values and fallback_owner:
+        owner = fallback_owner
     if not isinstance(owner, str) or not owner.strip():
         where = lines.get("owner", first)
         problems.append(Problem("review-field", where, "'owner' is missing or empty; name who keeps this page "
-                                "current, e.g. 'owner: handbook-maintainers'"))
+                                "current, e.g. 'owner: handbook-maintainers' (or in CODEOWNERS)"))
     last = values.get("last-reviewed")
     last_date = parse_date(last) if isinstance(last, str) else None
     if last_date is None:

@@ -60,7 +60,8 @@ ADR = RecordKind(
     statuses=("proposed", "accepted", "rejected", "deprecated", "superseded"),
     initial_status="proposed",
     retired=frozenset({"rejected", "deprecated", "superseded"}),
-    optional_fields=frozenset({"supersedes", "superseded-by", "tags"}),
+    # implements: the RFCs whose outcome the ADR records (drawn on the decision map).
+    optional_fields=frozenset({"supersedes", "superseded-by", "tags", "implements"}),
 )
 
 RFC = RecordKind(

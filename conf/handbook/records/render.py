@@ -12,6 +12,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 
+from ..tags import links_for
 from . import model
 from .domain import DecisionRecordsDomain
 from .nodes import record_index_placeholder, status_box_placeholder
@@ -52,7 +53,7 @@ def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.Decisi
     if record.people:
         field(kind.people_field.capitalize(), nodes.Text(", ".join(record.people)))
     if record.tags:
-        field("Tags", nodes.Text(", ".join(record.tags)))
+        field("Tags", *links_for(builder, record.docname, record.tags))
     if record.discussion:
         field("Discussion", nodes.reference("", record.discussion, refuri=record.discussion))
     successor = domain.find(record.kind, record.superseded_by) if record.superseded_by is not None else None

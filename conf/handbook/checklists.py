@@ -1,0 +1,42 @@
+"""Checklists (MyST task lists) a reader can tick, read by screen readers, and printed.
+
+MyST writes each ``- [ ]`` item as a bullet holding a disabled, greyed checkbox pressed against the
+text, with no label, so a screen reader announces an unnamed checkbox. Here each box becomes an
+enabled checkbox inside a ``<label>`` spanning the item's first paragraph (the item's text names
+it, and a click on the text ticks it); ``readers.css`` drops the bullet and spaces the box. Nothing
+is saved, as the People page says, and no script is needed. In the PDF an empty box is printed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+
+CHECKBOX_CLASS = "task-list-item-checkbox"
+
+
+def _checkbox(paragraph: nodes.Element) -> nodes.raw | None:
+    first = paragraph.children[0] if paragraph.children else None
+    if isinstance(first, nodes.raw) and CHECKBOX_CLASS in first.astext():
+        return first
+    return None
+
+
+def tickable_checklists(app: Any, doctree: nodes.document) -> None:
+    """``doctree-read``: every task-list checkbox, labelled by its item's text."""
+    for item in doctree.findall(nodes.list_item):
+        if "task-list-item" not in item["classes"] or not item.children:
+            continue
+        paragraph = item.children[0]
+        if not isinstance(paragraph, nodes.paragraph) or (box := _checkbox(paragraph)) is None:
+            continue
+        checked = ' checked="checked"' if 'checked="checked"' in box.astext() else ""
+        paragraph.replace(box, nodes.raw("", f'<label class="handbook-task"><input class="{CHECKBOX_CLASS}" '
+                                             f'type="checkbox"{checked}>', format="html"))
+        paragraph.insert(1, nodes.raw("", r"$\square$\ " if not checked else r"$\boxtimes$\ ", format="latex"))
+        paragraph.append(nodes.raw("", "</label>", format="html"))
+
+
+def setup_checklists(app: Any) -> None:
+    app.connect("doctree-read", tickable_checklists)
