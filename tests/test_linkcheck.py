@@ -26,7 +26,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import hypothesis
 import pytest
@@ -146,6 +146,9 @@ class Handler(BaseHTTPRequestHandler):
     def serve_moved2(self, rest: str, seen: int) -> None:
         self.redirect(302, f"http://127.0.0.1:{self.server.port}/ok/{rest}")
 
+    def serve_toexcluded(self, rest: str, seen: int) -> None:
+        self.redirect(302, f"/excluded/{rest}")
+
     def serve_loop(self, rest: str, seen: int) -> None:
         self.redirect(302, f"/loop2/{rest}")
 
@@ -205,7 +208,8 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def serve_always429(self, rest: str, seen: int) -> None:
-        self.send(429, b"slow down", "text/plain", Retry_After="0")
+        # The Retry-After value is the rest of the path: /always429/0, /always429/-3, ...
+        self.send(429, b"slow down", "text/plain", Retry_After=unquote(rest))
 
     def drip(self, data: bytes) -> None:
         # One byte every 0.3 s: every read gets its byte long before any per-read timeout.
@@ -692,16 +696,38 @@ def test_annotations_escape_what_github_would_misread(tmp_path):
 
 # --- misbehaving servers and writers (each of these failed before the checker was Sphinx's) ----------
 
-def test_a_429_asking_for_no_wait_gets_a_pause_and_an_end(site, tmp_path):
-    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}/always429/x)\n"})
+@pytest.mark.parametrize("retry_after", ["0", "-3", "Wed, 21 Oct 2015 07:28:10 GMT"])
+def test_a_429_asking_for_no_wait_gets_a_pause_and_an_end(site, tmp_path, retry_after):
+    path = f"/always429/{quote(retry_after)}"
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}{path})\n"})
     site.reset()
     run = check(src, tmp_path / "_build")
-    record = run.status("/always429/x")
+    record = run.status(path)
     assert run.code == 1 and record["status"] == "broken" and record["code"] == 429
     assert f"rate limited (HTTP 429) {RATE_LIMIT_ATTEMPTS} times" in record["info"]
-    times = site.times["/always429/x"]
+    times = site.times[path]
     assert len(times) == RATE_LIMIT_ATTEMPTS  # not thousands: the attempts per link are capped
     assert all(later - earlier >= MIN_RATE_LIMIT_PAUSE * 0.9 for earlier, later in zip(times, times[1:]))
+
+
+def test_a_429_asking_for_too_long_a_wait_is_broken_at_once(site, tmp_path):
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}/always429/100000)\n"})
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    record = run.status("/always429/100000")
+    assert record["status"] == "broken" and record["code"] == 429 and "linkcheck_rate_limit_timeout" in record["info"]
+    assert site.asked()["/always429/100000"] == 1
+
+
+def test_a_redirect_to_an_excluded_url_is_not_followed_and_says_why(site, tmp_path):
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[a](http://127.0.0.1:{site.port}/toexcluded/r)\n"})
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    record = run.status("/toexcluded/r")
+    assert run.code == 0 and record["status"] == "ignored" and record["code"] == 302
+    assert record["info"] == (f"redirects to http://127.0.0.1:{site.port}/excluded/r, which is excluded: "
+                              "an example of an exclusion, never requested")
+    assert site.asked()["/excluded/r"] == 0
 
 
 def test_a_server_that_drips_is_cut_off_at_linkcheck_timeout(site, tmp_path):
