@@ -955,3 +955,34 @@ def test_whatever_is_in_the_cache_file_it_is_trusted_only_as_written(tmp_path, d
     for uri, entry in cache.entries.items():
         assert cache.get(uri, now) is None or now < entry["expires"] <= now + max_age * (1 + jitter)
     assert cache.save(now) is None
+
+
+def test_conf_py_sets_no_link_check_value_to_its_default():
+    """Each default lives where the value is declared (Sphinx's setup, or setup_linkcheck)."""
+    import ast
+
+    from handbook.linkcheck import setup_linkcheck
+
+    class Recorder:
+        defaults: dict[str, object] = {}
+
+        def add_config_value(self, name, default, *args, **kwargs):
+            self.defaults[name] = default
+
+        def __getattr__(self, name):  # add_builder, connect, add_event ...: not what this test is about
+            return lambda *args, **kwargs: None
+
+    recorder = Recorder()
+    linkcheck_module.setup(recorder)
+    setup_linkcheck(recorder)
+    tree = ast.parse((REPO / "conf" / "conf.py").read_text(encoding="utf-8"))
+    restated = []
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        name = getattr(target, "id", "")
+        if name in recorder.defaults and "linkcheck" in name and node.value is not None:
+            value = eval(compile(ast.Expression(node.value), "conf.py", "eval"), {"__builtins__": {}})  # 5 * 1024
+            if value == recorder.defaults[name] and value != []:  # [] is where exclusions are written
+                restated.append(name)
+    assert set(recorder.defaults) >= {"linkcheck_timeout", "handbook_linkcheck_per_host"}
+    assert restated == [], f"conf/conf.py restates the default of {restated}"
