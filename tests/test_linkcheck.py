@@ -834,6 +834,7 @@ def test_offline_says_once_that_there_is_no_network(site, tmp_path, monkeypatch)
     run = check(src, tmp_path / "_build", github=True)
     assert run.code == 2 and len(run.records) == 4  # the check could not run, as for a bad setting
     assert all(r["status"] == "broken" and r["info"].startswith("host name not found") for r in run.records)
+    assert all("Temporary failure in name resolution" in r["info"] for r in run.records)  # no real lookup was made
     assert run.out.count("seems to have no network") == 1
     assert run.annotations == []  # the pages are not to blame
 
