@@ -26,7 +26,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import hypothesis
 import linkcheck
@@ -146,6 +146,9 @@ class Handler(BaseHTTPRequestHandler):
     def serve_moved2(self, rest: str, seen: int) -> None:
         self.redirect(302, f"http://127.0.0.1:{self.server.port}/ok/{rest}")
 
+    def serve_toexcluded(self, rest: str, seen: int) -> None:
+        self.redirect(302, f"/excluded/{rest}")
+
     def serve_loop(self, rest: str, seen: int) -> None:
         self.redirect(302, f"/loop2/{rest}")
 
@@ -205,7 +208,8 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def serve_always429(self, rest: str, seen: int) -> None:
-        self.send(429, b"slow down", "text/plain", Retry_After="0")
+        # The Retry-After value is the rest of the path: /always429/0, /always429/-3, ...
+        self.send(429, b"slow down", "text/plain", Retry_After=unquote(rest))
 
     def drip(self, data: bytes) -> None:
         # One byte every 0.3 s: every read gets its byte long before any per-read timeout.
@@ -692,16 +696,38 @@ def test_annotations_escape_what_github_would_misread(tmp_path):
 
 # --- misbehaving servers and writers (each of these failed before the checker was Sphinx's) ----------
 
-def test_a_429_asking_for_no_wait_gets_a_pause_and_an_end(site, tmp_path):
-    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}/always429/x)\n"})
+@pytest.mark.parametrize("retry_after", ["0", "-3", "Wed, 21 Oct 2015 07:28:10 GMT"])
+def test_a_429_asking_for_no_wait_gets_a_pause_and_an_end(site, tmp_path, retry_after):
+    path = f"/always429/{quote(retry_after)}"
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}{path})\n"})
     site.reset()
     run = check(src, tmp_path / "_build")
-    record = run.status("/always429/x")
+    record = run.status(path)
     assert run.code == 1 and record["status"] == "broken" and record["code"] == 429
     assert f"rate limited (HTTP 429) {RATE_LIMIT_ATTEMPTS} times" in record["info"]
-    times = site.times["/always429/x"]
+    times = site.times[path]
     assert len(times) == RATE_LIMIT_ATTEMPTS  # not thousands: the attempts per link are capped
     assert all(later - earlier >= MIN_RATE_LIMIT_PAUSE * 0.9 for earlier, later in zip(times, times[1:], strict=False))
+
+
+def test_a_429_asking_for_too_long_a_wait_is_broken_at_once(site, tmp_path):
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[busy](http://127.0.0.1:{site.port}/always429/100000)\n"})
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    record = run.status("/always429/100000")
+    assert record["status"] == "broken" and record["code"] == 429 and "linkcheck_rate_limit_timeout" in record["info"]
+    assert site.asked()["/always429/100000"] == 1
+
+
+def test_a_redirect_to_an_excluded_url_is_not_followed_and_says_why(site, tmp_path):
+    src = project(tmp_path, site, {"index.md": f"# Home\n\n[a](http://127.0.0.1:{site.port}/toexcluded/r)\n"})
+    site.reset()
+    run = check(src, tmp_path / "_build")
+    record = run.status("/toexcluded/r")
+    assert run.code == 0 and record["status"] == "ignored" and record["code"] == 302
+    assert record["info"] == (f"redirects to http://127.0.0.1:{site.port}/excluded/r, which is excluded: "
+                              "an example of an exclusion, never requested")
+    assert site.asked()["/excluded/r"] == 0
 
 
 def test_a_server_that_drips_is_cut_off_at_linkcheck_timeout(site, tmp_path):
@@ -808,6 +834,7 @@ def test_offline_says_once_that_there_is_no_network(site, tmp_path, monkeypatch)
     run = check(src, tmp_path / "_build", github=True)
     assert run.code == 2 and len(run.records) == 4  # the check could not run, as for a bad setting
     assert all(r["status"] == "broken" and r["info"].startswith("host name not found") for r in run.records)
+    assert all("Temporary failure in name resolution" in r["info"] for r in run.records)  # no real lookup was made
     assert run.out.count("seems to have no network") == 1
     assert run.annotations == []  # the pages are not to blame
 
@@ -929,3 +956,34 @@ def test_whatever_is_in_the_cache_file_it_is_trusted_only_as_written(tmp_path, d
     for uri, entry in cache.entries.items():
         assert cache.get(uri, now) is None or now < entry["expires"] <= now + max_age * (1 + jitter)
     assert cache.save(now) is None
+
+
+def test_conf_py_sets_no_link_check_value_to_its_default():
+    """Each default lives where the value is declared (Sphinx's setup, or setup_linkcheck)."""
+    import ast
+
+    from handbook.linkcheck import setup_linkcheck
+
+    class Recorder:
+        defaults: dict[str, object] = {}
+
+        def add_config_value(self, name, default, *args, **kwargs):
+            self.defaults[name] = default
+
+        def __getattr__(self, name):  # add_builder, connect, add_event ...: not what this test is about
+            return lambda *args, **kwargs: None
+
+    recorder = Recorder()
+    linkcheck_module.setup(recorder)
+    setup_linkcheck(recorder)
+    tree = ast.parse((REPO / "conf" / "conf.py").read_text(encoding="utf-8"))
+    restated = []
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        name = getattr(target, "id", "")
+        if name in recorder.defaults and "linkcheck" in name and node.value is not None:
+            value = eval(compile(ast.Expression(node.value), "conf.py", "eval"), {"__builtins__": {}})  # 5 * 1024
+            if value == recorder.defaults[name] and value != []:  # [] is where exclusions are written
+                restated.append(name)
+    assert set(recorder.defaults) >= {"linkcheck_timeout", "handbook_linkcheck_per_host"}
+    assert restated == [], f"conf/conf.py restates the default of {restated}"

@@ -28,6 +28,7 @@ TEMPLATES = Path(__file__).parent / "_templates"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Imported here, not at the top: see the module docstring.
+    from .changes import setup_changes
     from .checklists import setup_checklists
     from .console import quiet_myst
     from .decisions import setup_decisions
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_highlighting(app)
     setup_site_icon(app)
     setup_tags(app)
+    setup_changes(app)
     setup_linkcheck(app)
     setup_quality(app)
     setup_pdf(app)
