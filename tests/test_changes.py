@@ -133,9 +133,9 @@ def test_the_feed_is_valid_atom_with_new_records_and_status_changes(build_tree, 
 
 
 def test_same_commit_same_output_whatever_the_clock(build_tree, repo, tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 1, tzinfo=dt.UTC).timestamp())))
     first = build_tree(srcdir=repo, builddir=tmp_path / "one")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2031, 6, 1, tzinfo=dt.UTC).timestamp())))
     second = build_tree(srcdir=repo, builddir=tmp_path / "two", freshenv=True)
     assert (first.outdir / "decisions.atom").read_bytes() == (second.outdir / "decisions.atom").read_bytes()
     article = lambda html: html[html.index("<article"):html.index("</article>")]  # noqa: E731

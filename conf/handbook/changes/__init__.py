@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -62,7 +62,7 @@ class ChangesDomain(PageDataDomain):
 
     name = "changes"
     label = "What's new"
-    initial_data: dict[str, Any] = {"pages": {}, "signature": ""}
+    initial_data: ClassVar[dict[str, Any]] = {"pages": {}, "signature": ""}
     tables = ("pages",)
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
@@ -129,7 +129,7 @@ def pages_table(app: Any, fromdocname: str) -> list[nodes.Node]:
     found = history_of(app)
     if found.unavailable:
         return [nodes.paragraph(text=f"No history to show: {found.unavailable}.", classes=["handbook-no-history"])]
-    rows = []
+    rows: list[list[list[nodes.Node]]] = []
     for commit in found.commits:
         pages: list[nodes.Node] = []
         for change in commit.changes:
@@ -166,7 +166,7 @@ def decisions_table(app: Any, fromdocname: str) -> list[nodes.Node]:
     if found.unavailable:
         result.append(nodes.paragraph(text=f"No history to show: {found.unavailable}.", classes=["handbook-no-history"]))
         return result
-    rows = []
+    rows: list[list[list[nodes.Node]]] = []
     for change in decision_changes(app)[: app.config.handbook_whats_new_decisions]:
         rows.append([[nodes.Text(change.commit.date)], [_page(app, fromdocname, change.path)],
                      [nodes.Text(_change_words(change))], [nodes.Text(change.commit.subject)]])

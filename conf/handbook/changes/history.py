@@ -41,7 +41,7 @@ class Commit:
 
     @property
     def date(self) -> str:
-        return dt.datetime.fromtimestamp(self.time, dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(self.time, dt.UTC).date().isoformat()
 
 
 @dataclasses.dataclass(frozen=True)
