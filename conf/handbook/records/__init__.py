@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from . import model
-from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
-from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
-from .nodes import record_index_placeholder, status_box_placeholder
-from .render import fill_placeholders
 
 
 def setup_records(app: Any) -> None:
+    # Sphinx's side is imported here, not at the top: scripts/new_record.py imports this package's
+    # plain modules (kinds, names, scaffolding) and must start without loading Sphinx.
+    from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
+    from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
+    from .nodes import record_index_placeholder, status_box_placeholder
+    from .render import fill_placeholders
+
     # Folders (relative to the source tree) whose NNNN-slug.md pages are records.
     app.add_config_value(
         "handbook_record_dirs", {"adr": "engineering/adr", "rfc": "engineering/rfcs"}, "env",

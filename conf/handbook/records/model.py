@@ -17,7 +17,9 @@ from ..frontmatter import FrontMatter, read_front_matter
 from ..problems import Problem, printable
 from ..problems import quoted as _value
 
-__all__ = ["FrontMatter", "Problem", "parse_date", "printable", "read_front_matter"]
+from .names import slugify, suggest_record_name
+
+__all__ = ["FrontMatter", "Problem", "parse_date", "printable", "read_front_matter", "slugify"]
 
 # One record family per kind: where its files live, what it calls its people, its statuses.
 # Ordered as a record moves through its life, so the order also sorts the status legend.
@@ -33,6 +35,11 @@ class RecordKind:
     initial_status: str
     retired: frozenset[str]  # statuses that get the warning-style box
     optional_fields: frozenset[str]
+    # The lifecycle (ADR-0007). Only kinds with replaceable statuses supersede; a record is open
+    # while it waits for a decision, and a successor must have left that state to be in force.
+    open: frozenset[str]
+    replaceable: frozenset[str] = frozenset()
+    why_not_replaceable: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def required_fields(self) -> tuple[str, ...]:
@@ -62,6 +69,13 @@ ADR = RecordKind(
     retired=frozenset({"rejected", "deprecated", "superseded"}),
     # implements: the RFCs whose outcome the ADR records (drawn on the decision map).
     optional_fields=frozenset({"supersedes", "superseded-by", "tags", "implements"}),
+    open=frozenset({"proposed"}),
+    replaceable=frozenset({"accepted"}),
+    why_not_replaceable={
+        "proposed": "a proposal is revised or rejected, not superseded",
+        "rejected": "a rejected record stays as it is; a new proposal links it in its text",
+        "deprecated": "a deprecated record has nothing in force to replace",
+    },
 )
 
 RFC = RecordKind(
@@ -74,6 +88,7 @@ RFC = RecordKind(
     retired=frozenset({"rejected", "withdrawn"}),
     # RFCs are answered, not replaced: a later RFC links an earlier one in its text.
     optional_fields=frozenset({"tags", "discussion"}),
+    open=frozenset({"draft", "review"}),
 )
 
 KINDS = {kind.name: kind for kind in (ADR, RFC)}
@@ -84,12 +99,15 @@ FILENAME_RE = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)
 TITLE_ID_RE = re.compile(r"^\s*(?P<label>ADR|RFC)[-\s]?(?P<number>\d+)\b", re.IGNORECASE)
 
 
-def parse_number(value: Any) -> int | None:
-    """``9``, ``0009``, ``ADR-0009`` or ``adr 9`` all name record 9."""
+def parse_number(value: Any, kind: RecordKind | None = None) -> int | None:
+    """``9``, ``0009``, ``ADR-0009`` or ``adr 9`` all name record 9; given a kind, an id with
+    another kind's label (``RFC-0001`` in an ADR) names no record of this kind."""
     if not isinstance(value, str):
         return None
-    match = re.fullmatch(r"\s*(?:(?:ADR|RFC)[-\s]?)?0*(\d{1,6})\s*", value, re.IGNORECASE)
-    return int(match.group(1)) if match else None
+    match = re.fullmatch(r"\s*(?:(ADR|RFC)[-\s]?)?0*(\d{1,6})\s*", value, re.IGNORECASE)
+    if not match or (kind is not None and match.group(1) and match.group(1).upper() != kind.label):
+        return None
+    return int(match.group(2))
 
 
 def record_kind_for(docname: str, record_dirs: dict[str, str]) -> RecordKind | None:
@@ -188,7 +206,7 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         problems.append(Problem(
             "filename", 1,
             f"file name '{basename}.md' does not match NNNN-slug.md; rename it, e.g. "
-            f"'{_suggest_filename(basename)}.md'"))
+            f"'{suggest_record_name(basename)}.md'"))
 
     if not title:
         problems.append(Problem("title", first, f"the {kind.noun} has no title; add a first heading '# {kind.label}-NNNN: Title'"))
@@ -282,19 +300,6 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
         tags=list_field("tags"), discussion=discussion, lines=lines,
     )
     return record, problems
-
-
-def _suggest_filename(basename: str) -> str:
-    digits = re.match(r"\d+", basename)
-    number = f"{int(digits.group(0)):04d}" if digits else "0000"
-    rest = basename[digits.end():] if digits else basename
-    return f"{number}-{slugify(rest) or 'title'}"
-
-
-def slugify(title: str) -> str:
-    """``Use X for Y!`` -> ``use-x-for-y``: ASCII letters and digits joined by hyphens."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)
 
 
 @dataclasses.dataclass
