@@ -245,3 +245,59 @@ def test_parallel_incremental_and_fresh_builds_agree(build_tree, tmp_path):
     incremental = build_tree(srcdir=inc_src, builddir=tmp_path / "_build_incremental")
     assert incremental.warnings == ""
     assert all_articles(incremental.outdir) == expected
+
+
+def index_order(html: str) -> list[list[str]]:
+    """The record ids of each index table on a page, in the order they are listed."""
+    return [re.findall(r"<td><p>((?:ADR|RFC)-\d{4})</p></td>", table) for table in article(html).split("<table")[1:]]
+
+
+def test_indexes_can_list_open_records_first_newest_first(build_tree):
+    files = {**BASE,
+             "engineering/adr/index.md": """
+                # Decisions
+
+                ```{adr-index}
+                :sort: open-first
+                ```
+
+                ```{adr-index}
+                :sort: newest
+                :status: accepted, proposed
+                ```
+
+                ```{adr-index}
+                ```
+
+                ```{toctree}
+                :glob:
+
+                0*
+                ```
+                """,
+             "engineering/adr/0001-a.md": adr(1, date="2026-01-01"),
+             "engineering/adr/0002-b.md": adr(2, "proposed", date="2026-02-01"),
+             "engineering/adr/0003-c.md": adr(3, "rejected", date="2026-05-01"),
+             "engineering/adr/0004-d.md": adr(4, "proposed", date="2026-04-01"),
+             "engineering/adr/0005-e.md": adr(5, date="2026-03-01"),
+             "engineering/rfcs/index.md": "# Proposals\n\n```{rfc-index}\n:sort: open-first\n```\n\n"
+                                          "```{toctree}\n:glob:\n\n0*\n```\n",
+             **{f"engineering/rfcs/000{n}-r.md": (f"---\nstatus: {status}\ndate: 2026-0{n}-01\nauthors: [a]\n---\n"
+                                                  f"# RFC-000{n}: R\n\n```{{rfc-status}}\n```\n")
+                for n, status in ((1, "review"), (2, "accepted"), (3, "draft"), (4, "implemented"))}}
+    built = build_tree(files)
+    assert built.warnings == ""
+    open_first, newest, by_number = index_order(built.html("engineering/adr/index"))
+    assert open_first == ["ADR-0004", "ADR-0002", "ADR-0003", "ADR-0005", "ADR-0001"]
+    assert newest == ["ADR-0004", "ADR-0005", "ADR-0002", "ADR-0001"]
+    assert by_number == ["ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004", "ADR-0005"]
+    [rfcs] = index_order(built.html("engineering/rfcs/index"))
+    assert rfcs == ["RFC-0003", "RFC-0001", "RFC-0004", "RFC-0002"]
+
+
+def test_an_unknown_sort_order_is_named_and_the_index_still_listed(build_tree):
+    built = build_tree({**BASE, "engineering/adr/0001-a.md": adr(1),
+                        "engineering/rfcs/list.md": "---\norphan: true\n---\n# List\n\n```{adr-index}\n:sort: oldest\n```\n"})
+    [warning] = [w for w in built.warnings.splitlines() if "[handbook." in w]
+    assert "list.md:6: WARNING: {adr-index} ':sort: oldest' is not an order; use one of: number, newest, open-first" in warning
+    assert index_order(built.html("engineering/rfcs/list")) == [["ADR-0001"]]

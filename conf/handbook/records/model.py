@@ -302,6 +302,22 @@ def build_record(kind: RecordKind, docname: str, title: str, title_line: int,
     return record, problems
 
 
+# How an index may list its records (``:sort:``): by number, the oldest first (the default); the
+# newest first; or the records still open for a decision first, each group newest first.
+INDEX_ORDERS = ("number", "newest", "open-first")
+
+
+def index_order(records: list[DecisionRecord], order: str) -> list[DecisionRecord]:
+    by_number = sorted(records, key=lambda record: (record.number or 0, record.docname))
+    if order == "number":
+        return by_number
+    # Newest first: by date, then by number; a record without a valid date goes last.
+    newest = sorted(reversed(by_number), key=lambda record: record.date or "", reverse=True)
+    if order == "newest":
+        return newest
+    return sorted(newest, key=lambda record: record.status not in KINDS[record.kind].open)
+
+
 @dataclasses.dataclass
 class LogProblem:
     """A cross-record problem, located in one record's source."""

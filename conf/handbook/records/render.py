@@ -106,13 +106,12 @@ def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionR
 
 
 def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, kind_name: str,
-                statuses: list[str]) -> nodes.Node:
+                statuses: list[str], order: str = "number") -> nodes.Node:
     kind = model.KINDS[kind_name]
-    records = [
+    records = model.index_order([
         record for record in domain.all_records(kind_name)
         if record.number is not None and (not statuses or record.status in statuses)
-    ]
-    records.sort(key=lambda record: (record.number, record.docname))
+    ], order)
     if not records:
         valid = [status for status in statuses if status in kind.statuses]
         if statuses and not valid:
@@ -192,6 +191,7 @@ def fill_placeholders(app: Any, doctree: nodes.document, docname: str) -> None:
             else:
                 replacement = status_box(app.builder, domain, record)
         else:
-            replacement = [index_table(app.builder, domain, page, node["kind"], node["statuses"])]
+            replacement = [index_table(app.builder, domain, page, node["kind"], node["statuses"],
+                                       node.get("order", "number"))]
         index = parent.index(node)
         parent[index:index + 1] = replacement
