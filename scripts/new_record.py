@@ -23,17 +23,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
 
-from handbook.records import model, names, scaffolding  # noqa: E402
+from handbook import dates  # noqa: E402
+from handbook.frontmatter import front_matter_end, read_front_matter  # noqa: E402
+from handbook.records import names, scaffolding  # noqa: E402
+from handbook.records.kinds import KINDS, RecordKind, parse_number  # noqa: E402
 
 
 class Refusal(Exception):
     """A writer's mistake: printed as one line, never as a traceback."""
-
-
-def today() -> dt.date:
-    """The writer's own today, never SOURCE_DATE_EPOCH: the Makefile sets that to the last
-    commit's time for reproducible builds, and a record written now is dated now."""
-    return dt.date.today()
 
 
 def folders_from_conf(conf_dir: Path | None) -> scaffolding.Folders:
@@ -85,7 +82,7 @@ def checked_title(title: str | None, kind_name: str) -> str:
 def add_supersedes(text: str, old_number: int) -> str:
     """Give the new record ``supersedes: [N]`` in its front matter."""
     lines = text.split("\n")
-    end = scaffolding.front_matter_end(lines)
+    end = front_matter_end(lines)
     if end is None:
         raise Refusal("the ADR template has no closed front matter to add 'supersedes' to; fix the template")
     lines.insert(end, f"supersedes: [{old_number}]")
@@ -98,7 +95,7 @@ def mark_superseded(text: str, new_number: int, date: dt.date, path: Path) -> st
     Edits those lines only, so the writer's comments, order and prose are kept as they are.
     """
     lines = text.split("\n")
-    end = scaffolding.front_matter_end(lines)
+    end = front_matter_end(lines)
     if end is None:
         raise Refusal(f"{path}:1: has no closed front matter; cannot mark it superseded")
     fields = {"status": "superseded", "superseded-by": str(new_number), "date": date.isoformat()}
@@ -110,15 +107,15 @@ def mark_superseded(text: str, new_number: int, date: dt.date, path: Path) -> st
     return "\n".join(lines)
 
 
-def replaceable(kind: model.RecordKind, number: int, path: Path) -> None:
+def replaceable(kind: RecordKind, number: int, path: Path) -> None:
     """Refuse to supersede a record the lifecycle (ADR-0007) says cannot be superseded now."""
     record_id = kind.record_id(number)
-    front = model.read_front_matter(path.read_text(encoding="utf-8-sig"))
+    front = read_front_matter(path.read_text(encoding="utf-8-sig"))
     if front.problems:
         problem = front.problems[0]
         raise Refusal(f"{path}:{problem.line}: {problem.message}; fix {record_id} before superseding it")
     status = str(front.values.get("status", "")).strip().lower()
-    successor = model.parse_number(front.values.get("superseded-by", ""), kind)
+    successor = parse_number(front.values.get("superseded-by", ""), kind)
     if status == "superseded" or successor is not None:
         current = kind.record_id(successor) if successor is not None else "another record"
         raise Refusal(f"{record_id} is already superseded by {current}; supersede that one instead"
@@ -150,8 +147,8 @@ def add_to_toctree(index: Path, entry: str) -> bool:
 def create(kind_name: str, title: str | None, source: Path, supersedes: str | None = None,
            number: str | None = None, folders: scaffolding.Folders = scaffolding.DEFAULT_FOLDERS) -> list[Path]:
     title = checked_title(title, kind_name)
-    kind = model.KINDS.get(kind_name)
-    if supersedes is not None and (kind is None or not kind.replaceable):
+    kind = KINDS.get(kind_name)
+    if supersedes is not None and (kind is None or not kind.supersedes):
         what = f"{kind.label}s" if kind else "runbooks"
         raise Refusal(f"{what} do not supersede one another; only ADRs take supersedes=N "
                       "(link the earlier page in the text instead)")
@@ -162,7 +159,7 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
     if not template_path.is_file():
         raise Refusal(f"template {template_path} is missing")
     slug = names.slugify(title)
-    date = today()
+    date = dates.writers_today()  # never SOURCE_DATE_EPOCH, the last commit's time
 
     if kind is None:  # a runbook: named by its title alone
         new_path = folder / f"{slug or 'runbook'}.md"
@@ -175,7 +172,7 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
 
     records = existing_records(folder) if folder.is_dir() else {}
     if number is not None:
-        wanted = model.parse_number(number)
+        wanted = parse_number(number)
         if wanted is None or wanted == 0 or wanted > 9999:
             raise Refusal(f"number {number!r} is not a record number from 1 to 9999")
         if wanted in records:
@@ -189,7 +186,7 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
 
     old_path = None
     if supersedes is not None:
-        old_number = model.parse_number(supersedes, kind)
+        old_number = parse_number(supersedes, kind)
         if old_number is None or old_number not in records:
             raise Refusal(f"supersedes={supersedes}: there is no {kind.label} with that number in {folder}")
         old_path = records[old_number]
@@ -215,7 +212,7 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=[*sorted(model.KINDS), "runbook"])
+    parser.add_argument("kind", choices=[*sorted(KINDS), "runbook"])
     parser.add_argument("--title", help="the page's title, e.g. 'Use PostgreSQL for queues' "
                                         "(default: $HANDBOOK_TITLE, which the Makefile sets untouched)")
     parser.add_argument("--source", default="docs", type=Path, help="the handbook's source tree (default: docs)")

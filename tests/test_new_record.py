@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 import new_record
-from handbook.records import model
+from handbook import frontmatter
+from handbook.records import kinds
+from handbook.records.fields import build_record
+from handbook.records.log import check_log
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -39,44 +42,49 @@ def test_new_adr_is_next_numbered_and_valid(source, monkeypatch):
     days.add(dt.date.today().isoformat())
     assert path.name == f"{before + 1:04d}-use-x-for-y.md"
     text = path.read_text(encoding="utf-8")
-    front = model.read_front_matter(text)
+    front = frontmatter.read_front_matter(text)
     assert front.values["status"] == "proposed" and front.values["date"] in days
     assert front.values["date"] != "2026-11-18"
     assert f"# ADR-{before + 1:04d}: Use X for Y!" in text
-    record, problems = model.build_record(model.ADR, f"engineering/adr/{path.stem}",
+    record, problems = build_record(kinds.ADR, f"engineering/adr/{path.stem}",
                                           f"ADR-{before + 1:04d}: Use X for Y!", 6, front)
     assert problems == []
 
 
 def test_new_rfc_is_a_draft(source):
     [path] = new_record.create("rfc", "Page owners", source)
-    front = model.read_front_matter(path.read_text(encoding="utf-8"))
+    front = frontmatter.read_front_matter(path.read_text(encoding="utf-8"))
     assert front.values["status"] == "draft" and "authors" in front.values
     assert path.parent.name == "rfcs"
 
 
 def test_supersedes_marks_both_records(source, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
-    monkeypatch.setattr(new_record, "today", lambda: dt.date(2026, 12, 3))
+    monkeypatch.setattr(new_record.dates, "writers_today", lambda: dt.date(2026, 12, 3))
     old = next((source / "engineering/adr").glob("0001-*.md"))
     old_body = old.read_text(encoding="utf-8").split("---", 2)[2]
     new, marked = new_record.create("adr", "Replace the first", source, supersedes="1")
     assert marked == old
     new_number = int(new.name[:4])
-    new_front = model.read_front_matter(new.read_text(encoding="utf-8"))
+    new_front = frontmatter.read_front_matter(new.read_text(encoding="utf-8"))
     assert new_front.values["supersedes"] == ["1"]
-    old_front = model.read_front_matter(old.read_text(encoding="utf-8"))
+    old_front = frontmatter.read_front_matter(old.read_text(encoding="utf-8"))
     assert old_front.values["status"] == "superseded"
     assert old_front.values["superseded-by"] == str(new_number)
     assert old_front.values["date"] == "2026-12-03"
     assert old.read_text(encoding="utf-8").split("---", 2)[2] == old_body  # prose untouched
     records = []
     for path in (old, new):
-        front = model.read_front_matter(path.read_text(encoding="utf-8"))
-        record, problems = model.build_record(model.ADR, f"engineering/adr/{path.stem}", "T", 6, front)
+        front = frontmatter.read_front_matter(path.read_text(encoding="utf-8"))
+        record, problems = build_record(kinds.ADR, f"engineering/adr/{path.stem}", "T", 6, front)
         assert problems == []
         records.append(record)
-    assert model.check_log(records) == []
+    # The new record is proposed: until it is accepted no decision is in force (ADR-0007).
+    [pending] = check_log(records)
+    assert pending.rule == "lifecycle" and pending.docname == f"engineering/adr/{new.stem}" and pending.line == 2
+    assert "still proposed" in pending.message
+    records[1].status = "accepted"
+    assert check_log(records) == []
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -127,13 +135,13 @@ def test_titles_are_transliterated(source, title, name):
 @pytest.mark.parametrize("title", ["日本語のタイトル", "설계 결정", "Ελληνικά", "عنوان"])
 def test_a_title_in_any_script_gets_a_valid_file_name(source, title):
     [path] = new_record.create("adr", title, source)
-    assert model.FILENAME_RE.match(path.stem), path.name
+    assert kinds.FILENAME_RE.match(path.stem), path.name
     assert title in path.read_text(encoding="utf-8")
 
 
 def test_a_very_long_title_gets_a_bounded_file_name(source):
     [path] = new_record.create("adr", "Decide " + "very " * 400 + "long", source)
-    assert model.FILENAME_RE.match(path.stem) and len(path.name) <= 70
+    assert kinds.FILENAME_RE.match(path.stem) and len(path.name) <= 70
     [other] = new_record.create("adr", "x" * 2000, source)
     assert len(other.name) <= 70
 
@@ -158,15 +166,15 @@ def test_more_refusals_write_nothing(source, kwargs, words):
 
 
 @pytest.mark.parametrize("status, words", [
-    ("proposed", "ADR-0007 is proposed; only a record that is accepted can be superseded"),
-    ("rejected", "ADR-0007 is rejected"),
-    ("deprecated", "ADR-0007 is deprecated"),
+    ("proposed", "is proposed; only a record that is accepted can be superseded"),
+    ("rejected", "is rejected"),
+    ("deprecated", "is deprecated"),
 ])
 def test_only_an_accepted_adr_can_be_superseded(source, status, words):
     [path] = new_record.create("adr", "Seven", source)
     path.write_text(path.read_text(encoding="utf-8").replace("status: proposed", f"status: {status}"), encoding="utf-8")
-    with pytest.raises(new_record.Refusal, match=words):
-        new_record.create("adr", "Eight", source, supersedes="7")
+    with pytest.raises(new_record.Refusal, match=f"ADR-{path.name[:4]} {words}"):
+        new_record.create("adr", "Eight", source, supersedes=path.name[:4])
 
 
 def test_an_unclosed_template_is_a_refusal_not_a_traceback(source):

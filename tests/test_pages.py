@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from handbook.pages import redirects, review
-from handbook.records.model import read_front_matter
+from handbook.frontmatter import read_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 

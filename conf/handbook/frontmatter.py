@@ -37,10 +37,8 @@ def read_front_matter(text: str) -> FrontMatter:
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not lines or lines[0].rstrip() != "---":
         return empty
-    for end, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            break
-    else:
+    end = front_matter_end(lines)
+    if end is None:
         empty.problems.append(Problem("front-matter", 1, "front matter opened with '---' is never closed; end it with a line '---'"))
         return empty
     block = "\n".join(lines[1:end])
@@ -78,6 +76,18 @@ def read_front_matter(text: str) -> FrontMatter:
         values[key] = _plain(value_node)
         where[key] = line
     return FrontMatter(values, where, 1, problems)
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opening ``lines`` (``---`` or ``...``);
+    None when there is no front matter or it is never closed. The one place that decides where
+    front matter ends, for reading it and for scripts that edit it."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return index
+    return None
 
 
 # Front matter is a handful of fields; a block of more parse events than this is not a record.

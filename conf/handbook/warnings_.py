@@ -51,6 +51,13 @@ class HandbookWarning(enum.Enum):
                          "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = ("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
+    RECORD_LIFECYCLE = ("record-lifecycle", "decision-record",
+                        "accept the successor, or set the old record back to accepted (ADR-0007)")
+    # Any page: front matter that cannot be read (records say so as record-front-matter).
+    FRONT_MATTER = ("front-matter", "front-matter", "fix the YAML between the '---' lines at the top of the page")
+    # Pages written from a template (records/scaffolding.py) that still hold its guidance.
+    TEMPLATE_TEXT = ("template-text", "template-text",
+                     "replace the template's guidance and placeholders with the page's own words")
     # Bad text (quality/text.py).
     TEXT_MOJIBAKE = ("text-mojibake", "bad-text", "replace the mis-decoded text with what the message names")
     TEXT_REPLACEMENT = ("text-replacement", "bad-text", "retype the character that was lost")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import model
+from .kinds import KINDS
+from .record import INDEX_ORDERS
 from ..warnings_ import HandbookWarning, warn
 from .nodes import record_index_placeholder, status_box_placeholder
 
@@ -43,12 +44,12 @@ class RecordIndexDirective(SphinxDirective):
     option_spec = {"status": directives.unchanged_required, "sort": directives.unchanged_required}
 
     def run(self) -> list:
-        record_kind = model.KINDS[self.kind]
+        record_kind = KINDS[self.kind]
         order = self.options.get("sort", "number").strip().lower()
-        if order not in model.INDEX_ORDERS:
+        if order not in INDEX_ORDERS:
             warn("directive",
                  f"{{{self.kind}-index}} ':sort: {self.options['sort']}' is not an order; use one of: "
-                 + ", ".join(model.INDEX_ORDERS), self.get_location())
+                 + ", ".join(INDEX_ORDERS), self.get_location())
             order = "number"
         statuses = []
         for word in self.options.get("status", "").replace(",", " ").split():

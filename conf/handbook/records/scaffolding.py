@@ -8,7 +8,10 @@ quickly), the extension checks pages with them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from pathlib import Path
+from typing import Any
 
 # Folders relative to the source tree; conf.py may move them (handbook_record_dirs,
 # handbook_runbook_dir, handbook_template_dir), and the extension and new_record.py both honour it.
@@ -74,12 +77,31 @@ def template_leftovers(lines: list[str], template: str) -> Leftover | None:
     return Leftover(found[0][0], found[0][1], len(found))
 
 
-def front_matter_end(lines: list[str]) -> int | None:
-    """The index of the line closing the front matter that opens ``lines``; None when there is
-    no front matter or it is never closed."""
-    if not lines or lines[0].rstrip() != "---":
+
+def template_of(docname: str, config: Any, srcdir: Path) -> str | None:
+    """The template a page was written from, judged by its folder: a numbered page in a record
+    folder, or any page but the index in the runbook folder. None for every other page, or when
+    the template file is not there."""
+    folder, _, basename = docname.rpartition("/")
+    name = None
+    for kind, record_dir in config.handbook_record_dirs.items():
+        if folder == record_dir.strip("/") and basename[:1].isdigit():
+            name = kind
+    if folder == config.handbook_runbook_dir.strip("/") and basename != "index":
+        name = "runbook"
+    if name is None:
         return None
-    for index, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            return index
-    return None
+    path = srcdir / config.handbook_template_dir / f"{name}.md.tmpl"
+    try:
+        return _read_template(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=16)
+def _read_template(path: Path, mtime: int) -> str | None:
+    """Read once per build, not once per page; a template edited since is read again."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
