@@ -9,7 +9,10 @@ import pytest
 from handbook import frontmatter
 from handbook.records import kinds, names
 from handbook.records.fields import build_record
+from handbook.records import fields
+from handbook.records import log as log_rules
 from handbook.records.log import check_log
+from handbook.records.record import index_order
 from handbook.records.record import DecisionRecord
 
 GOOD = """\
@@ -158,3 +161,73 @@ def test_log_rejects_duplicate_numbers():
     problems = check_log([make(3, docname="engineering/adr/0003-a"), make(3, docname="engineering/adr/0003-b")])
     assert [(p.rule, p.docname) for p in problems] == [("number", "engineering/adr/0003-b")]
     assert "0003-a" in problems[0].message and "next free number is 0004" in problems[0].message
+
+
+def test_log_rejects_a_successor_not_in_force():
+    proposed = check_log([make(1, "superseded", superseded_by=2), make(2, "proposed", supersedes=[1])])
+    assert [(p.rule, p.docname) for p in proposed] == [("lifecycle", "engineering/adr/0002-r")]
+    assert "still proposed, so no decision on this is in force" in proposed[0].message
+    rejected = check_log([make(1, "superseded", superseded_by=2), make(2, "rejected", supersedes=[1])])
+    assert [p.rule for p in rejected] == ["lifecycle"] and "was rejected" in rejected[0].message
+    # A chain is fine: the successor has since been superseded or deprecated in its turn.
+    assert check_log([make(1, "superseded", superseded_by=2), make(2, "superseded", [1], superseded_by=3),
+                      make(3, supersedes=[2])]) == []
+    assert check_log([make(1, "superseded", superseded_by=2), make(2, "deprecated", supersedes=[1])]) == []
+
+
+def test_log_names_a_cycle_once():
+    problems = check_log([make(5, "superseded", [6], superseded_by=6), make(6, "superseded", [5], superseded_by=5)])
+    assert [(p.rule, p.docname, p.line) for p in problems] == [("lifecycle", "engineering/adr/0005-r", 6)]
+    assert "ADR-0005 -> ADR-0006 -> ADR-0005" in problems[0].message
+    three = check_log([make(1, "superseded", [3], superseded_by=2), make(2, "superseded", [1], superseded_by=3),
+                       make(3, "superseded", [2], superseded_by=1)])
+    assert [p.rule for p in three] == ["lifecycle"]
+
+
+def test_log_does_not_blame_a_record_whose_front_matter_is_unreadable():
+    unreadable = make(2)
+    unreadable.readable = False
+    assert check_log([make(1, "superseded", superseded_by=2), unreadable]) == []
+
+
+def test_broken_front_matter_is_the_only_problem():
+    found, problems = record_from("---\nstatus: accepted\ndeciders: [a\n---\n")
+    assert rules(problems) == [("front-matter", 3)]
+    assert not found.readable
+
+
+@pytest.mark.parametrize("value, kind, number", [("RFC-0001", kinds.ADR, None), ("ADR-0001", kinds.ADR, 1),
+                                                 ("1", kinds.RFC, 1), ("ADR-2", kinds.RFC, None)])
+def test_parse_number_keeps_to_the_kind(value, kind, number):
+    assert kinds.parse_number(value, kind) == number
+
+
+def test_an_rfc_named_in_an_adrs_supersedes_is_not_that_adr():
+    found, problems = record_from(GOOD.replace("tags: [infra]", "supersedes: [RFC-0001]"))
+    assert found.supersedes == [] and rules(problems) == [("supersedes", 5)]
+    assert "names RFC-0001" in problems[0].message
+
+
+@pytest.mark.parametrize("typed, meant", [("aproved", "'accepted'"), ("Approved", "'accepted'"),
+                                          ("superseeded", "'superseded'"), ("deprected", "'deprecated'")])
+def test_status_suggestions(typed, meant):
+    _, problems = record_from(GOOD.replace("accepted", typed))
+    assert f"did you mean {meant}" in problems[0].message
+
+
+def test_rules_are_a_table():
+    """Each rule is one entry: a rule that is left out is a rule that does not run."""
+    assert [rule.__name__ for rule, _ in fields.RULES][:2] == ["file_name", "title"]
+    assert all(needs for rule, needs in fields.RULES[2:])
+    assert [rule.__name__ for rule in log_rules.RULES] == [
+        "numbers_taken_once", "supersedes_answered", "successor_answers", "successor_in_force",
+        "supersession_goes_forward"]
+
+
+def test_index_orders():
+    records = [make(1), make(2, "proposed"), make(3, "rejected")]
+    for found, date in zip(records, ("2026-01-01", "2026-03-01", "2026-02-01")):
+        found.date = date
+    assert [r.number for r in index_order(records, "number")] == [1, 2, 3]
+    assert [r.number for r in index_order(records, "newest")] == [2, 3, 1]
+    assert [r.number for r in index_order(records[::-1], "open-first")] == [2, 3, 1]

@@ -15,7 +15,7 @@ from typing import Any
 from ..dates import parse_date
 from ..frontmatter import FrontMatter
 from ..problems import Problem, quoted
-from .kinds import FILENAME_RE, GENERAL_FIELDS, TITLE_ID_RE, RecordKind, other_kind_named, parse_number
+from .kinds import FILENAME_RE, GENERAL_FIELDS, SUPERSESSION_FIELDS, TITLE_ID_RE, RecordKind, other_kind_named, parse_number
 from .names import suggest_record_name
 from .record import DecisionRecord
 
@@ -112,7 +112,11 @@ def unknown_fields(reading: Reading) -> None:
     kind = reading.kind
     own = sorted(kind.known_fields - GENERAL_FIELDS)
     for field in sorted(reading.values):
-        if field not in kind.known_fields:
+        if field in SUPERSESSION_FIELDS and not kind.supersedes:
+            reading.problem("field", reading.line(field),
+                            f"'{field}' is for ADRs: {kind.label}s are answered, not superseded (ADR-0007); "
+                            f"link the other {kind.label} in the text and remove '{field}'")
+        elif field not in kind.known_fields:
             hint = did_you_mean(field, {known: known for known in kind.known_fields})
             reading.problem("field", reading.line(field),
                             f"unknown field '{quoted(field)}' for an {kind.label};{hint or ''} known fields are: "
@@ -166,6 +170,9 @@ def _reference(reading: Reading, field: str, value: str) -> int | None:
 
 
 def supersession(reading: Reading) -> None:
+    reading.found["supersedes"], reading.found["superseded_by"] = [], None
+    if not reading.kind.supersedes:
+        return  # the fields are unknown to this kind, and said so once by unknown_fields
     supersedes: list[int] = []
     for item in reading.items("supersedes"):
         parsed = _reference(reading, "supersedes", item)
