@@ -655,3 +655,44 @@ def test_record_pages_with_any_front_matter(build_tree, tmp_path, record, plain_
     assert_build_is_sound(built, srcdir)
     assert (built.outdir / "engineering/adr/0001-a.html").is_file()
     assert (built.outdir / "engineering/adr/index.html").is_file()
+
+
+# --- titles for make adr / rfc / runbook ------------------------------------------------------------
+
+def scaffold_tree(root: Path) -> Path:
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("adr", "rfc", "runbook"):
+        template = repo / "docs/engineering/templates" / f"{name}.md.tmpl"
+        (root / "engineering/templates").mkdir(parents=True, exist_ok=True)
+        (root / "engineering/templates" / template.name).write_text(template.read_text(encoding="utf-8"),
+                                                                    encoding="utf-8")
+    return root
+
+
+@settings(max_examples=200, deadline=DEADLINE, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(max_size=300) | st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=3000),
+       kind=st.sampled_from(["adr", "rfc", "runbook"]))
+@example(title="Café à la carte", kind="adr")
+@example(title="日本語のタイトル", kind="runbook")
+@example(title="x" * 2000, kind="adr")
+@example(title="{{date}} {{title}} {{number}}", kind="rfc")
+@example(title="a\nb", kind="adr")
+@example(title="..", kind="runbook")
+def test_any_title_gives_a_valid_file_or_a_refusal(title, kind):
+    """Whatever a writer types as a title: a file with a short ASCII name holding the title as typed
+    (whitespace folded), or one line saying why not; never a traceback, never a file elsewhere."""
+    import new_record
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = scaffold_tree(Path(tmp))
+        try:
+            [path] = new_record.create(kind, title, source)
+        except new_record.Refusal as refusal:
+            assert "\n" not in str(refusal) and str(refusal).strip()
+            return
+        name_re = kinds.FILENAME_RE if kind != "runbook" else re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+        assert name_re.match(path.stem) and len(path.name) <= 70, path.name
+        assert path.parent.parent.parent == source
+        text = path.read_text(encoding="utf-8")
+        assert " ".join(title.split()) in text
+        assert "{{title}}" not in text.replace(" ".join(title.split()), "")
