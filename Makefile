@@ -30,7 +30,7 @@ AXE_STAMP  := tests/browser/node_modules/.installed-from-lock
 shell_quote = '$(subst ','\'',$(value $(1)))'
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml test test-fast lint clean adr rfc lock env check linkcheck pdf bench
+.PHONY: help html livehtml test test-fast lint clean adr rfc runbook lock env check linkcheck pdf bench
 
 help: ## List every target with what it does
 	@echo "Mbodi Handbook: make <target> [SOURCEDIR=$(SOURCEDIR)] [BUILDDIR=$(BUILDDIR)] [PORT=$(PORT)]"
@@ -86,13 +86,22 @@ bench: $(ENV_STAMP) ## Build speed, stock Furo vs handbook, 100/400/1000 pages (
 	$(BIN)/python scripts/bench.py --builddir "$(BUILDDIR)/bench" \
 		$(if $(PAGES),--pages $(call shell_quote,PAGES)) $(if $(QUICK),--quick)
 
+# The writer's values reach new_record.py through the environment, untouched: a title may hold
+# quotes, $, {{date}} or a line break (which the script refuses in words; on a command line the
+# shell would have failed first).
+adr rfc runbook: export HANDBOOK_TITLE = $(value title)
+adr rfc runbook: export HANDBOOK_SUPERSEDES = $(value supersedes)
+adr rfc runbook: export HANDBOOK_NUMBER = $(value number)
+NEW_PAGE := $(BIN)/python scripts/new_record.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)"
+
 adr: $(ENV_STAMP) ## New ADR from the template: make adr title="Use X" [supersedes=N] [number=N]
-	@$(BIN)/python scripts/new_record.py adr --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
-		$(if $(supersedes),--supersedes $(call shell_quote,supersedes)) $(if $(number),--number $(call shell_quote,number))
+	@$(NEW_PAGE) adr
 
 rfc: $(ENV_STAMP) ## New RFC from the template: make rfc title="Use X" [number=N]
-	@$(BIN)/python scripts/new_record.py rfc --source "$(SOURCEDIR)" --title $(call shell_quote,title) \
-		$(if $(number),--number $(call shell_quote,number))
+	@$(NEW_PAGE) rfc
+
+runbook: $(ENV_STAMP) ## New runbook from the template, added to the runbooks' toctree: make runbook title="Restore X"
+	@$(NEW_PAGE) runbook
 
 # The lock is rewritten only when its content changes: an unchanged lock keeps its date, so
 # .venv is not rebuilt for nothing.

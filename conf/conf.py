@@ -37,7 +37,9 @@ nitpicky = True
 # One mistake, one message: a missing image or download is reported (at its line) as
 # image.not_readable / download.not_readable; sphinx-last-updated-by-git would report the same
 # file again, at line 1, in its own words ("Dependency file PosixPath(...) doesn't exist").
-suppress_warnings = ["git.dependency_not_found"]
+# A page's front matter that is not valid YAML is reported by the handbook, with the line and the
+# reason (myst.topmatter says "Malformed YAML" at line 1, and would say it a second time).
+suppress_warnings = ["git.dependency_not_found", "myst.topmatter"]
 
 # --- MyST -------------------------------------------------------------------------------------
 myst_enable_extensions = [

@@ -17,6 +17,7 @@ import argparse
 import copy
 import dataclasses
 import datetime as dt
+import difflib
 import fnmatch
 import io
 import json
@@ -145,6 +146,8 @@ def collector_for(app: Any) -> Any:
             mine = copy.copy(record)
             if not isinstance(mine, SphinxWarningLogRecord):
                 self.translator.filter(mine)  # type: ignore[arg-type]  # it turns the record into one
+            # Now, while the build's directives are registered: which one a misspelt name meant.
+            mine.handbook_hint = directive_hint(logging.LogRecord.getMessage(record))
             self.records.append(mine)
 
         def findings(self) -> list[Finding]:
@@ -153,12 +156,29 @@ def collector_for(app: Any) -> Any:
     return FindingCollector()
 
 
+def directive_hint(message: str) -> str | None:
+    """``did you mean {adr-status}?`` for MyST's "Unknown directive type: 'adr-staus'"."""
+    match = re.match(r"Unknown directive type: '([^']+)'", message)
+    if not match:
+        return None
+    # docutils keeps registered directives (Sphinx's, MyST's, extensions') in this module-level
+    # dict, as sphinx.util.docutils.is_directive_registered reads it; its built-ins in the registry.
+    from docutils.parsers.rst import directives
+
+    known = set(directives._directives) | set(directives._directive_registry)  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(match.group(1), sorted(known), n=2, cutoff=0.7)
+    if not close:
+        return None
+    return "did you mean " + " or ".join(f"{{{name}}}" for name in close) + "? Fix the directive's name"
+
+
 def finding_of(record: logging.LogRecord) -> Finding:
     warning_type = ".".join(part for part in (getattr(record, "type", None), getattr(record, "subtype", None)) if part)
     # The message alone: SphinxLogRecord.getMessage() would prefix the location, and Sphinx's
     # translator appends the type, which the report keeps in its own field.
     message = logging.LogRecord.getMessage(record).strip().removesuffix(f" [{warning_type}]").rstrip()
     kind, hint = classify(warning_type, message)
+    hint = getattr(record, "handbook_hint", None) or hint
     if kind == "reference" and re.search(r"'[^']*\.html(#[^']*)?'", message):
         hint = "link to the page's source ('page.md#anchor'), not to its built .html file"
     file, line = split_location(getattr(record, "location", None))

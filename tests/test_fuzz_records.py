@@ -1,6 +1,6 @@
 """Decision records under hostile front matter: every page ends in a record or in located problems.
 
-Property-based (Hypothesis). The plain functions of ``handbook.records.model`` get thousands of
+Property-based (Hypothesis). The plain functions of ``handbook.records`` get thousands of
 generated pages: wrong types, nested maps, huge numbers, any Unicode, YAML that is not a mapping,
 duplicate keys, anchors and alias bombs, long lines, tabs, NUL bytes, unterminated quotes, ``---``
 inside values. Whatever comes in, the parser returns values or problems, never an exception or a
@@ -32,14 +32,19 @@ from conftest import write_tree
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from handbook.records import model
+from handbook import dates, frontmatter
+from handbook.records import kinds
+from handbook.records.fields import build_record
+from handbook.records.log import check_log
+from handbook.records.record import DecisionRecord
 
 pytestmark = pytest.mark.slow
 
 # --- what every answer must look like -----------------------------------------------------------
 
 # Problem.rule becomes the warning subtype "handbook.record-<rule>"; the README lists these.
-RULES = {"front-matter", "status", "date", "field", "supersedes", "filename", "title", "number", "directive"}
+RULES = {"front-matter", "status", "date", "field", "supersedes", "filename", "title", "number", "directive",
+         "lifecycle"}
 DEADLINE = dt.timedelta(seconds=2)  # per generated page; parsing one takes milliseconds
 HANG = 20  # seconds: a parse still running after this is a hang, reported as a failure, not waited out
 
@@ -94,17 +99,17 @@ def finishes_within(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def read(text: str) -> model.FrontMatter:
+def read(text: str) -> frontmatter.FrontMatter:
     with finishes_within(HANG):
-        front_matter = model.read_front_matter(text)
-    assert isinstance(front_matter, model.FrontMatter)
+        front_matter = frontmatter.read_front_matter(text)
+    assert isinstance(front_matter, frontmatter.FrontMatter)
     return front_matter
 
 
-def build(kind: model.RecordKind, docname: str, text: str, title: str, title_line: int):
+def build(kind: kinds.RecordKind, docname: str, text: str, title: str, title_line: int):
     front_matter = read(text)
     with finishes_within(HANG):
-        record, problems = model.build_record(kind, docname, title, title_line, front_matter)
+        record, problems = build_record(kind, docname, title, title_line, front_matter)
     return front_matter, record, problems
 
 
@@ -230,7 +235,7 @@ people = st.lists(st.sampled_from(["platform-lead", "handbook-maintainers", "Ana
                   max_size=3)
 record_numbers = st.integers(min_value=0, max_value=12).map(str) | st.sampled_from(["ADR-0002", "adr 3", "x", "0"])
 PLAUSIBLE = {
-    "status": st.sampled_from([*model.ADR.statuses, *model.RFC.statuses, "Accepted", "acepted", ""]),
+    "status": st.sampled_from([*kinds.ADR.statuses, *kinds.RFC.statuses, "Accepted", "acepted", ""]),
     "date": st.dates().map(dt.date.isoformat) | st.sampled_from(["2026-02-30", "2026-5-20", "20 May 2026", ""]),
     "deciders": people, "authors": people, "tags": people,
     "supersedes": st.lists(record_numbers, max_size=3) | record_numbers,
@@ -278,7 +283,7 @@ def not_mappings(draw) -> str:
 # --- the parser -------------------------------------------------------------------------------
 
 
-def check_page(text: str, kind: model.RecordKind, docname: str, title: str, title_line: int) -> None:
+def check_page(text: str, kind: kinds.RecordKind, docname: str, title: str, title_line: int) -> None:
     front_matter, record, problems = build(kind, docname, text, title, title_line)
     last = page_lines(text)
     assert_located(front_matter.problems, text, rules={"front-matter"})
@@ -288,16 +293,16 @@ def check_page(text: str, kind: model.RecordKind, docname: str, title: str, titl
     for value in front_matter.values.values():
         assert_plain(value)
     assert_located(problems, text)
-    assert isinstance(record, model.DecisionRecord)
+    assert isinstance(record, DecisionRecord)
     assert record.status is None or record.status in kind.statuses
-    assert record.date is None or model.parse_date(record.date) is not None
+    assert record.date is None or dates.parse_date(record.date) is not None
     assert all(isinstance(person, str) for person in record.people + record.tags)
     assert all(isinstance(number, int) for number in record.supersedes)
     # What the domain keeps in the environment must pickle and come back equal.
     fields = dataclasses.asdict(record)
     assert pickle.loads(pickle.dumps(fields)) == fields
     with finishes_within(HANG):
-        log = model.check_log([record])
+        log = check_log([record])
     for problem in log:
         assert problem.docname == docname and problem.rule in RULES
         assert 1 <= problem.line <= max(last, title_line)
@@ -320,9 +325,9 @@ any_front_matter = st.builds(
 
 @settings(max_examples=1800, deadline=DEADLINE)
 @given(page=with_title_line(any_front_matter),
-       kind=st.sampled_from([model.ADR, model.RFC]), docname=st.sampled_from(DOCNAMES), title=st.sampled_from(TITLES))
+       kind=st.sampled_from([kinds.ADR, kinds.RFC]), docname=st.sampled_from(DOCNAMES), title=st.sampled_from(TITLES))
 # U+001C (like a form feed or U+2028) is no line break to Sphinx or an editor, but is one to str.splitlines().
-@example(page=("---\nstatus: accepted\x1c\x1c\x1c\x1cstatus: again\n---\n", 1), kind=model.ADR,
+@example(page=("---\nstatus: accepted\x1c\x1c\x1c\x1cstatus: again\n---\n", 1), kind=kinds.ADR,
          docname=DOCNAMES[0], title=TITLES[0])
 def test_any_text_after_an_opening_line_reads_to_values_or_located_problems(page, kind, docname, title):
     text, title_line = page
@@ -330,10 +335,10 @@ def test_any_text_after_an_opening_line_reads_to_values_or_located_problems(page
 
 
 @settings(max_examples=400, deadline=DEADLINE, suppress_health_check=[HealthCheck.too_slow])
-@given(page=with_title_line(pages() | not_mappings()), kind=st.sampled_from([model.ADR, model.RFC]),
+@given(page=with_title_line(pages() | not_mappings()), kind=st.sampled_from([kinds.ADR, kinds.RFC]),
        docname=st.sampled_from(DOCNAMES), title=st.sampled_from(TITLES))
 @example(page=("---\nstatus: proposed\ntags: " + "\x1e" * 20 + "\ndeciders: [a]\n---\n# ADR-0001: A\n", 1),
-         kind=model.ADR, docname=DOCNAMES[0], title=TITLES[0])
+         kind=kinds.ADR, docname=DOCNAMES[0], title=TITLES[0])
 def test_generated_front_matter_reads_to_a_record_or_located_problems(page, kind, docname, title):
     text, title_line = page
     check_page(text, kind, docname, title, title_line)
@@ -403,12 +408,12 @@ def test_a_record_without_problems_is_a_whole_record(overrides):
     """No problem reported means a status, a real date and at least one named person."""
     fields = {**GOOD, **overrides}
     text = "---\n" + "".join(f"{key}: {value}\n" for key, value in fields.items()) + "---\n# ADR-0001: A\n"
-    _, record, problems = build(model.ADR, "engineering/adr/0001-a", text, "ADR-0001: A", 5)
+    _, record, problems = build(kinds.ADR, "engineering/adr/0001-a", text, "ADR-0001: A", 5)
     assert_located(problems, text)
     assert all(person.strip() for person in record.people), f"a blank person in {record.people!r}"
     if not problems:
-        assert record.status in model.ADR.statuses
-        assert model.parse_date(record.date) is not None
+        assert record.status in kinds.ADR.statuses
+        assert dates.parse_date(record.date) is not None
         assert record.people, f"no deciders and no problem for {text!r}"
         assert record.number == 1
 
@@ -417,10 +422,10 @@ def test_a_record_without_problems_is_a_whole_record(overrides):
 
 
 @settings(max_examples=150, deadline=DEADLINE, suppress_health_check=[HealthCheck.too_slow])
-@given(text=pages(), kind=st.sampled_from([model.ADR, model.RFC]), docname=st.sampled_from(DOCNAMES))
+@given(text=pages(), kind=st.sampled_from([kinds.ADR, kinds.RFC]), docname=st.sampled_from(DOCNAMES))
 @example(text="---\nstatus: |\n  accepted\n  /etc/x.md:1: WARNING: forged\ndate: 2026-05-20\ndeciders: [a]\n---\n",
-         kind=model.ADR, docname=DOCNAMES[0])
-@example(text='---\nstatus: "\\e[2J\\e[31mred"\ndate: 2026-05-20\ndeciders: [a]\n---\n', kind=model.ADR,
+         kind=kinds.ADR, docname=DOCNAMES[0])
+@example(text='---\nstatus: "\\e[2J\\e[31mred"\ndate: 2026-05-20\ndeciders: [a]\n---\n', kind=kinds.ADR,
          docname=DOCNAMES[0])
 def test_problem_messages_print_on_one_line(text, kind, docname):
     """Sphinx prints each problem as ``file:line: WARNING: message``: a message that quotes a value
@@ -436,16 +441,16 @@ numbers = st.one_of(st.integers(min_value=0, max_value=6), st.integers(min_value
 
 
 @st.composite
-def decision_logs(draw) -> list[model.DecisionRecord]:
+def decision_logs(draw) -> list[DecisionRecord]:
     records = []
     for index in range(draw(st.integers(min_value=0, max_value=6))):
         kind = draw(st.sampled_from(["adr", "rfc"]))
         number = draw(st.none() | numbers)
         lines = draw(st.dictionaries(st.sampled_from(["supersedes", "superseded-by", "status", "__title__"]),
                                      st.integers(min_value=1, max_value=60)))
-        records.append(model.DecisionRecord(
+        records.append(DecisionRecord(
             kind=kind, number=number, docname=f"engineering/{kind}/{index:04d}-{draw(st.text(max_size=8))}",
-            title=draw(st.sampled_from(TITLES) | any_text), status=draw(st.none() | st.sampled_from(model.KINDS[kind].statuses)),
+            title=draw(st.sampled_from(TITLES) | any_text), status=draw(st.none() | st.sampled_from(kinds.KINDS[kind].statuses)),
             date=None, people=[], supersedes=draw(st.lists(numbers, max_size=4)), superseded_by=draw(st.none() | numbers),
             tags=[], discussion=None, lines=lines))
     return records
@@ -455,14 +460,14 @@ def decision_logs(draw) -> list[model.DecisionRecord]:
 @given(records=decision_logs())
 def test_the_decision_log_rules_take_any_set_of_records(records):
     with finishes_within(HANG):
-        problems = model.check_log(records)
+        problems = check_log(records)
     by_docname = {record.docname: record for record in records}
     for problem in problems:
-        assert problem.rule in {"number", "supersedes"} and problem.message.strip()
+        assert problem.rule in {"number", "supersedes", "lifecycle"} and problem.message.strip()
         record = by_docname[problem.docname]
         assert problem.line == 1 or problem.line in record.lines.values(), (problem, record.lines)
     # Each cross-record rule is reported once per record and reason, whatever the order given.
-    again = model.check_log(list(reversed(records)))
+    again = check_log(list(reversed(records)))
     assert sorted(map(repr, again)) == sorted(map(repr, problems))
 
 
@@ -482,10 +487,10 @@ def parse_in_child(text: str, seconds: float = 5, memory: int = 256 * 2**20):
         size = int(re.search(r"VmSize:\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1)) * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size + memory, resource.getrlimit(resource.RLIMIT_AS)[1]))
         try:
-            front_matter = model.read_front_matter(text)
-            record, problems = model.build_record(model.ADR, "engineering/adr/0001-a", "ADR-0001: A", 1, front_matter)
+            front_matter = frontmatter.read_front_matter(text)
+            record, problems = build_record(kinds.ADR, "engineering/adr/0001-a", "ADR-0001: A", 1, front_matter)
             pickle.dumps(dataclasses.asdict(record))  # what the domain keeps in the environment
-            model.check_log([record])
+            check_log([record])
             send.send(("done", [(p.rule, p.line, p.message) for p in problems]))
         except BaseException as error:  # noqa: BLE001 - reported to the parent, whatever it is
             send.send(("raised", f"{type(error).__name__}: {error}"[:500]))
@@ -603,7 +608,7 @@ def fresh_dirs(tmp_path: Path) -> tuple[Path, Path]:
 
 status_options = st.one_of(
     st.text(alphabet=st.characters(exclude_characters="\n\r"), max_size=40),
-    st.lists(st.sampled_from([*model.ADR.statuses, "Accepted", "ACCEPTED", "acepted", "draft", ",", "review"]),
+    st.lists(st.sampled_from([*kinds.ADR.statuses, "Accepted", "ACCEPTED", "acepted", "draft", ",", "review"]),
              min_size=1, max_size=4).flatmap(lambda words: st.sampled_from([" ", ", ", ","]).map(lambda sep: sep.join(words))),
 )
 
@@ -625,7 +630,7 @@ def test_index_status_filter_with_any_value(build_tree, tmp_path, status):
     assert "__none__" not in index, "the index shows its internal 'nothing matches' marker to readers"
     if re.fullmatch(r"[A-Za-z, ]*", status) and status.replace(",", " ").split():
         # Plain words reach the directive as written: the table lists exactly what they ask for.
-        wanted = {word.lower() for word in status.replace(",", " ").split()} & set(model.ADR.statuses)
+        wanted = {word.lower() for word in status.replace(",", " ").split()} & set(kinds.ADR.statuses)
         listed = set(re.findall(r"<td><p>(ADR-\d{4})</p></td>", index))
         statuses = {"ADR-0001": "accepted", "ADR-0002": "rejected", "ADR-0003": "proposed"}
         assert listed == {record for record, its in statuses.items() if its in wanted}, (status, listed)
@@ -652,3 +657,44 @@ def test_record_pages_with_any_front_matter(build_tree, tmp_path, record, plain_
     assert_build_is_sound(built, srcdir)
     assert (built.outdir / "engineering/adr/0001-a.html").is_file()
     assert (built.outdir / "engineering/adr/index.html").is_file()
+
+
+# --- titles for make adr / rfc / runbook ------------------------------------------------------------
+
+def scaffold_tree(root: Path) -> Path:
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("adr", "rfc", "runbook"):
+        template = repo / "docs/engineering/templates" / f"{name}.md.tmpl"
+        (root / "engineering/templates").mkdir(parents=True, exist_ok=True)
+        (root / "engineering/templates" / template.name).write_text(template.read_text(encoding="utf-8"),
+                                                                    encoding="utf-8")
+    return root
+
+
+@settings(max_examples=200, deadline=DEADLINE, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(max_size=300) | st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=3000),
+       kind=st.sampled_from(["adr", "rfc", "runbook"]))
+@example(title="Café à la carte", kind="adr")
+@example(title="日本語のタイトル", kind="runbook")
+@example(title="x" * 2000, kind="adr")
+@example(title="{{date}} {{title}} {{number}}", kind="rfc")
+@example(title="a\nb", kind="adr")
+@example(title="..", kind="runbook")
+def test_any_title_gives_a_valid_file_or_a_refusal(title, kind):
+    """Whatever a writer types as a title: a file with a short ASCII name holding the title as typed
+    (whitespace folded), or one line saying why not; never a traceback, never a file elsewhere."""
+    import new_record
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = scaffold_tree(Path(tmp))
+        try:
+            [path] = new_record.create(kind, title, source)
+        except new_record.Refusal as refusal:
+            assert "\n" not in str(refusal) and str(refusal).strip()
+            return
+        name_re = kinds.FILENAME_RE if kind != "runbook" else re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+        assert name_re.match(path.stem) and len(path.name) <= 70, path.name
+        assert path.parent.parent.parent == source
+        text = path.read_text(encoding="utf-8")
+        assert " ".join(title.split()) in text
+        assert "{{title}}" not in text.replace(" ".join(title.split()), "")

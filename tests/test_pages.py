@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from handbook.frontmatter import read_front_matter
 from handbook.pages import redirects, review
-from handbook.records.model import read_front_matter
 
 pytestmark = pytest.mark.slow
 
@@ -68,6 +68,17 @@ def test_review_defaults_to_180_days():
 def test_review_problems_are_located(text, rule, line):
     found, problems = review.read_review(read_front_matter(text), True)
     assert found is None and [(p.rule, p.line) for p in problems] == [(rule, line)]
+
+
+def test_a_review_in_the_future_is_a_problem():
+    text = "---\nowner: a\nlast-reviewed: 2026-12-04\n---\n# T\n"
+    found, problems = review.read_review(read_front_matter(text), True, today=dt.date(2026, 12, 3))
+    assert found is None and [(p.rule, p.line) for p in problems] == [("review-date", 3)]
+    assert "is in the future (today is 2026-12-03)" in problems[0].message
+    found, problems = review.read_review(read_front_matter(text), True, today=dt.date(2026, 12, 4))
+    assert problems == [] and found.last_reviewed == "2026-12-04"
+    far = "---\nowner: a\nlast-reviewed: 9999-12-31\n---\n# T\n"
+    assert len(review.read_review(read_front_matter(far), True)[1]) == 1
 
 
 def test_pages_without_review_fields_opt_out_unless_required():

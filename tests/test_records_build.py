@@ -247,3 +247,158 @@ def test_parallel_incremental_and_fresh_builds_agree(build_tree, tmp_path):
     incremental = build_tree(srcdir=inc_src, builddir=tmp_path / "_build_incremental")
     assert incremental.warnings == ""
     assert all_articles(incremental.outdir) == expected
+
+
+def index_order(html: str) -> list[list[str]]:
+    """The record ids of each index table on a page, in the order they are listed."""
+    return [re.findall(r"<td><p>((?:ADR|RFC)-\d{4})</p></td>", table) for table in article(html).split("<table")[1:]]
+
+
+def test_indexes_can_list_open_records_first_newest_first(build_tree):
+    files = {**BASE,
+             "engineering/adr/index.md": """
+                # Decisions
+
+                ```{adr-index}
+                :sort: open-first
+                ```
+
+                ```{adr-index}
+                :sort: newest
+                :status: accepted, proposed
+                ```
+
+                ```{adr-index}
+                ```
+
+                ```{toctree}
+                :glob:
+
+                0*
+                ```
+                """,
+             "engineering/adr/0001-a.md": adr(1, date="2026-01-01"),
+             "engineering/adr/0002-b.md": adr(2, "proposed", date="2026-02-01"),
+             "engineering/adr/0003-c.md": adr(3, "rejected", date="2026-05-01"),
+             "engineering/adr/0004-d.md": adr(4, "proposed", date="2026-04-01"),
+             "engineering/adr/0005-e.md": adr(5, date="2026-03-01"),
+             "engineering/rfcs/index.md": "# Proposals\n\n```{rfc-index}\n:sort: open-first\n```\n\n"
+                                          "```{toctree}\n:glob:\n\n0*\n```\n",
+             **{f"engineering/rfcs/000{n}-r.md": (f"---\nstatus: {status}\ndate: 2026-0{n}-01\nauthors: [a]\n---\n"
+                                                  f"# RFC-000{n}: R\n\n```{{rfc-status}}\n```\n")
+                for n, status in ((1, "review"), (2, "accepted"), (3, "draft"), (4, "implemented"))}}
+    built = build_tree(files)
+    assert built.warnings == ""
+    open_first, newest, by_number = index_order(built.html("engineering/adr/index"))
+    assert open_first == ["ADR-0004", "ADR-0002", "ADR-0003", "ADR-0005", "ADR-0001"]
+    assert newest == ["ADR-0004", "ADR-0005", "ADR-0002", "ADR-0001"]
+    assert by_number == ["ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004", "ADR-0005"]
+    [rfcs] = index_order(built.html("engineering/rfcs/index"))
+    assert rfcs == ["RFC-0003", "RFC-0001", "RFC-0004", "RFC-0002"]
+
+
+def test_an_unknown_sort_order_is_named_and_the_index_still_listed(build_tree):
+    built = build_tree({**BASE, "engineering/adr/0001-a.md": adr(1),
+                        "engineering/rfcs/list.md": "---\norphan: true\n---\n# List\n\n```{adr-index}\n:sort: oldest\n```\n"})
+    [warning] = [w for w in built.warnings.splitlines() if "[handbook." in w]
+    assert "list.md:6: WARNING: {adr-index} ':sort: oldest' is not an order; use one of: number, newest, open-first" in warning
+    assert index_order(built.html("engineering/rfcs/list")) == [["ADR-0001"]]
+
+
+def handbook_lines(built) -> list[str]:
+    """Every warning line, the handbook's and MyST's and Sphinx's alike, but for a glob that the
+    small test trees leave empty."""
+    return [line for line in built.warnings.splitlines()
+            if "WARNING:" in line and "didn't match any documents" not in line]
+
+
+def test_one_unclosed_bracket_gives_one_finding(build_tree):
+    broken = adr(2, extra="supersedes: [1\n")
+    built = build_tree({**BASE, "engineering/adr/0001-a.md": adr(1, "superseded", "superseded-by: 2\n"),
+                        "engineering/adr/0002-b.md": broken})
+    assert len(handbook_lines(built)) == 1, built.warnings
+    [warning] = handbook_lines(built)
+    assert warning.startswith(f"{built.app.srcdir / 'engineering/adr/0002-b.md'}:")
+    assert "front matter is not valid YAML" in warning and "[handbook.record-front-matter]" in warning
+    assert "Malformed YAML" not in built.warnings  # MyST's would say it a second time
+
+
+def test_broken_front_matter_on_any_page_is_reported_once(build_tree):
+    index = BASE["index.md"].replace("engineering/rfcs/index", "engineering/rfcs/index\n        notes")
+    built = build_tree({**BASE, "index.md": index,
+                        "notes.md": "---\nowner: a\ntags: [a\n---\n# Notes\n"})
+    assert len(handbook_lines(built)) == 1, built.warnings
+    [warning] = handbook_lines(built)
+    assert "notes.md:3: WARNING: front matter is not valid YAML" in warning and "[handbook.front-matter]" in warning
+
+
+def test_a_misspelt_status_box_is_one_finding(build_tree):
+    page = adr(1).replace("{adr-status}", "{adr-staus}")
+    built = build_tree({**BASE, "engineering/adr/0001-a.md": page})
+    assert len(handbook_lines(built)) == 1, built.warnings
+    [warning] = handbook_lines(built)
+    assert "Unknown directive type: 'adr-staus'" in warning
+    assert "no status box" not in built.warnings
+
+
+@pytest.mark.parametrize("status, meant", [("aproved", "'accepted'"), ("approved", "'accepted'"),
+                                           ("acepted", "'accepted'"), ("supersed", "'superseded'")])
+def test_an_unknown_status_suggests_the_one_meant(build_tree, status, meant):
+    built = build_tree({**BASE, "engineering/adr/0001-a.md": adr(1, status=status)})
+    assert len(handbook_lines(built)) == 1, built.warnings
+    [warning] = handbook_lines(built)
+    assert f"did you mean {meant}" in warning and "[handbook.record-status]" in warning
+
+
+LIFECYCLE = {
+    "successor only proposed": ({"engineering/adr/0001-a.md": adr(1, "superseded", "superseded-by: 2\n"),
+                                 "engineering/adr/0002-b.md": adr(2, "proposed", "supersedes: [1]\n")},
+                                "engineering/adr/0002-b.md", 2, "record-lifecycle",
+                                "ADR-0002 supersedes ADR-0001 but is still proposed, so no decision on this is in force"),
+    "successor rejected": ({"engineering/adr/0001-a.md": adr(1, "superseded", "superseded-by: 2\n"),
+                            "engineering/adr/0002-b.md": adr(2, "rejected", "supersedes: [1]\n")},
+                           "engineering/adr/0002-b.md", 2, "record-lifecycle", "but was rejected"),
+    "cycle": ({"engineering/adr/0005-a.md": adr(5, "superseded", "superseded-by: 6\nsupersedes: [6]\n"),
+               "engineering/adr/0006-b.md": adr(6, "superseded", "superseded-by: 5\nsupersedes: [5]\n")},
+              "engineering/adr/0005-a.md", 5, "record-lifecycle",
+              "supersession goes round in a cycle (ADR-0005 -> ADR-0006 -> ADR-0005)"),
+    "an RFC in an ADR's supersedes": ({"engineering/adr/0002-b.md": adr(2, extra="supersedes: [RFC-0001]\n")},
+                                      "engineering/adr/0002-b.md", 5, "record-supersedes",
+                                      "'supersedes' names RFC-0001, but an ADR is superseded only by another ADR"),
+    "supersedes in an RFC": ({"engineering/rfcs/0001-a.md": "---\nstatus: draft\ndate: 2026-01-01\nauthors: [a]\n"
+                                                            "supersedes: [2]\n---\n# RFC-0001: A\n\n```{rfc-status}\n```\n"},
+                             "engineering/rfcs/0001-a.md", 5, "record-field",
+                             "'supersedes' is for ADRs: RFCs are answered, not superseded"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LIFECYCLE))
+def test_the_lifecycle_is_checked_with_one_finding(build_tree, case):
+    files, filename, line, subtype, words = LIFECYCLE[case]
+    index = "# Proposals\n\n```{rfc-index}\n```\n\n```{toctree}\n:glob:\n\n0*\n```\n"
+    built = build_tree({**BASE, "engineering/rfcs/index.md": index, **files})
+    assert len(handbook_lines(built)) == 1, built.warnings
+    [warning] = handbook_lines(built)
+    assert warning.startswith(f"{built.app.srcdir / filename}:{line}: WARNING: "), warning
+    assert words in warning and f"[handbook.{subtype}]" in warning
+
+
+def test_pages_still_holding_their_template_are_flagged(build_tree, tmp_path):
+    repo = Path(__file__).resolve().parent.parent
+    templates = {f"engineering/templates/{name}": (repo / "docs/engineering/templates" / name).read_text(encoding="utf-8")
+                 for name in ("adr.md.tmpl", "runbook.md.tmpl")}
+    fresh = templates["engineering/templates/adr.md.tmpl"].replace("{{number}}", "0001").replace(
+        "{{title}}", "Fresh").replace("{{date}}", "2026-12-01")
+    runbook = templates["engineering/templates/runbook.md.tmpl"].replace("{{date}}", "2026-12-01")
+    done = adr(2) + "\n## Context\n\nWe needed a queue.\n"
+    built = build_tree({**BASE, **templates, "engineering/adr/0001-a.md": fresh, "engineering/adr/0002-b.md": done,
+                        "engineering/runbooks/restart.md": runbook,
+                        "index.md": BASE["index.md"].replace("engineering/rfcs/index",
+                                                             "engineering/rfcs/index\n        engineering/runbooks/restart")})
+    found = [line for line in handbook_lines(built) if "[handbook.template-text]" in line]
+    assert len(found) == 2, built.warnings
+    adr_line, runbook_line = sorted(found)
+    assert "engineering/adr/0001-a.md:13: WARNING: this page still holds its template's text (and 3 more line(s)): " \
+           "'What situation forces a decision now" in adr_line
+    assert "engineering/runbooks/restart.md:6: WARNING: this page still holds its template's text" in runbook_line
+    assert "'# {{title}}'" in runbook_line

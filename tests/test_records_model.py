@@ -6,7 +6,12 @@ import textwrap
 
 import pytest
 
-from handbook.records import model
+from handbook import frontmatter
+from handbook.records import fields, kinds, names
+from handbook.records import log as log_rules
+from handbook.records.fields import build_record
+from handbook.records.log import check_log
+from handbook.records.record import DecisionRecord, index_order
 
 GOOD = """\
 ---
@@ -19,9 +24,9 @@ tags: [infra]
 """
 
 
-def record_from(text: str, docname: str = "engineering/adr/0004-queue-jobs", kind: model.RecordKind = model.ADR):
-    front_matter = model.read_front_matter(textwrap.dedent(text))
-    return model.build_record(kind, docname, "ADR-0004: Queue jobs in PostgreSQL", 7, front_matter)
+def record_from(text: str, docname: str = "engineering/adr/0004-queue-jobs", kind: kinds.RecordKind = kinds.ADR):
+    front_matter = frontmatter.read_front_matter(textwrap.dedent(text))
+    return build_record(kind, docname, "ADR-0004: Queue jobs in PostgreSQL", 7, front_matter)
 
 
 def rules(problems) -> list[tuple[str, int]]:
@@ -29,7 +34,7 @@ def rules(problems) -> list[tuple[str, int]]:
 
 
 def test_front_matter_lines_are_source_lines():
-    front_matter = model.read_front_matter(GOOD)
+    front_matter = frontmatter.read_front_matter(GOOD)
     assert front_matter.values["status"] == "accepted"
     assert front_matter.values["deciders"] == ["platform-lead"]
     assert front_matter.lines == {"status": 2, "date": 3, "deciders": 4, "tags": 5}
@@ -37,16 +42,16 @@ def test_front_matter_lines_are_source_lines():
 
 
 def test_good_record_has_no_problems():
-    record, problems = record_from(GOOD)
+    found, problems = record_from(GOOD)
     assert problems == []
-    assert record.number == 4 and record.status == "accepted" and record.date == "2026-05-20"
-    assert record.link_text == "ADR-0004: Queue jobs in PostgreSQL"
-    assert record.short_title == "Queue jobs in PostgreSQL"
+    assert found.number == 4 and found.status == "accepted" and found.date == "2026-05-20"
+    assert found.link_text == "ADR-0004: Queue jobs in PostgreSQL"
+    assert found.short_title == "Queue jobs in PostgreSQL"
 
 
 def test_status_is_case_insensitive():
-    record, problems = record_from(GOOD.replace("accepted", "ACCEPTED"))
-    assert problems == [] and record.status == "accepted"
+    found, problems = record_from(GOOD.replace("accepted", "ACCEPTED"))
+    assert problems == [] and found.status == "accepted"
 
 
 def test_unknown_status_lists_allowed_values():
@@ -69,8 +74,8 @@ def test_missing_required_field_points_at_front_matter():
 
 def test_rfc_needs_authors_not_deciders():
     text = GOOD.replace("accepted", "draft")
-    _, problems = model.build_record(model.RFC, "engineering/rfcs/0001-x", "RFC-0001: X", 7,
-                                     model.read_front_matter(text))
+    _, problems = build_record(kinds.RFC, "engineering/rfcs/0001-x", "RFC-0001: X", 7,
+                                     frontmatter.read_front_matter(text))
     messages = " ".join(p.message for p in problems)
     assert "required field 'authors'" in messages and "unknown field 'deciders'" in messages
 
@@ -96,7 +101,7 @@ def test_duplicate_key_is_a_problem_not_a_silent_overwrite():
     ("---\nstatus: accepted\n", 1),
 ])
 def test_broken_front_matter_is_located(text, line):
-    front_matter = model.read_front_matter(text)
+    front_matter = frontmatter.read_front_matter(text)
     assert [p.rule for p in front_matter.problems] == ["front-matter"]
     assert front_matter.problems[0].line == line
 
@@ -108,49 +113,119 @@ def test_file_name_must_be_numbered_slug():
 
 
 def test_title_number_must_match_file_number():
-    front_matter = model.read_front_matter(GOOD)
-    _, problems = model.build_record(model.ADR, "engineering/adr/0005-x", "ADR-0004: Queue", 7, front_matter)
+    front_matter = frontmatter.read_front_matter(GOOD)
+    _, problems = build_record(kinds.ADR, "engineering/adr/0005-x", "ADR-0004: Queue", 7, front_matter)
     assert rules(problems) == [("title", 7)]
 
 
 @pytest.mark.parametrize("value, number", [("9", 9), ("0009", 9), ("ADR-0009", 9), ("adr 9", 9),
                                             ("nine", None), ("", None), ("9.5", None)])
 def test_parse_number(value, number):
-    assert model.parse_number(value) == number
+    assert kinds.parse_number(value) == number
 
 
 def test_slugify():
-    assert model.slugify("Use X for Y!") == "use-x-for-y"
-    assert model.slugify("  ¿¡ ") == ""
+    assert names.slugify("Use X for Y!") == "use-x-for-y"
+    assert names.slugify("  ¿¡ ") == ""
 
 
 def make(number, status="accepted", supersedes=(), superseded_by=None, docname=None):
-    return model.DecisionRecord(
+    return DecisionRecord(
         kind="adr", number=number, docname=docname or f"engineering/adr/{number:04d}-r", title=f"R{number}",
         status=status, date="2026-01-01", people=["x"], supersedes=list(supersedes),
         superseded_by=superseded_by, tags=[], discussion=None, lines={"supersedes": 5, "superseded-by": 6})
 
 
 def test_log_accepts_reciprocal_supersedes():
-    assert model.check_log([make(1, "superseded", superseded_by=2), make(2, supersedes=[1])]) == []
+    assert check_log([make(1, "superseded", superseded_by=2), make(2, supersedes=[1])]) == []
 
 
 def test_log_rejects_one_way_supersedes_in_both_directions():
-    forward = model.check_log([make(1), make(2, supersedes=[1])])
+    forward = check_log([make(1), make(2, supersedes=[1])])
     assert [(p.docname, p.line) for p in forward] == [("engineering/adr/0002-r", 5)]
     assert "superseded-by: 2" in forward[0].message
-    backward = model.check_log([make(1, "superseded", superseded_by=2), make(2)])
+    backward = check_log([make(1, "superseded", superseded_by=2), make(2)])
     assert [(p.docname, p.line) for p in backward] == [("engineering/adr/0001-r", 6)]
     assert "supersedes: [1]" in backward[0].message
 
 
 def test_log_rejects_dangling_references():
-    problems = model.check_log([make(1, "superseded", superseded_by=7), make(2, supersedes=[8])])
+    problems = check_log([make(1, "superseded", superseded_by=7), make(2, supersedes=[8])])
     assert sorted(p.message.split(",")[0] for p in problems) == [
         "ADR-0001 is superseded by ADR-0007", "ADR-0002 supersedes ADR-0008"]
 
 
 def test_log_rejects_duplicate_numbers():
-    problems = model.check_log([make(3, docname="engineering/adr/0003-a"), make(3, docname="engineering/adr/0003-b")])
+    problems = check_log([make(3, docname="engineering/adr/0003-a"), make(3, docname="engineering/adr/0003-b")])
     assert [(p.rule, p.docname) for p in problems] == [("number", "engineering/adr/0003-b")]
     assert "0003-a" in problems[0].message and "next free number is 0004" in problems[0].message
+
+
+def test_log_rejects_a_successor_not_in_force():
+    proposed = check_log([make(1, "superseded", superseded_by=2), make(2, "proposed", supersedes=[1])])
+    assert [(p.rule, p.docname) for p in proposed] == [("lifecycle", "engineering/adr/0002-r")]
+    assert "still proposed, so no decision on this is in force" in proposed[0].message
+    rejected = check_log([make(1, "superseded", superseded_by=2), make(2, "rejected", supersedes=[1])])
+    assert [p.rule for p in rejected] == ["lifecycle"] and "was rejected" in rejected[0].message
+    # A chain is fine: the successor has since been superseded or deprecated in its turn.
+    assert check_log([make(1, "superseded", superseded_by=2), make(2, "superseded", [1], superseded_by=3),
+                      make(3, supersedes=[2])]) == []
+    assert check_log([make(1, "superseded", superseded_by=2), make(2, "deprecated", supersedes=[1])]) == []
+
+
+def test_log_names_a_cycle_once():
+    problems = check_log([make(5, "superseded", [6], superseded_by=6), make(6, "superseded", [5], superseded_by=5)])
+    assert [(p.rule, p.docname, p.line) for p in problems] == [("lifecycle", "engineering/adr/0005-r", 6)]
+    assert "ADR-0005 -> ADR-0006 -> ADR-0005" in problems[0].message
+    three = check_log([make(1, "superseded", [3], superseded_by=2), make(2, "superseded", [1], superseded_by=3),
+                       make(3, "superseded", [2], superseded_by=1)])
+    assert [p.rule for p in three] == ["lifecycle"]
+
+
+def test_log_does_not_blame_a_record_whose_front_matter_is_unreadable():
+    unreadable = make(2)
+    unreadable.readable = False
+    assert check_log([make(1, "superseded", superseded_by=2), unreadable]) == []
+
+
+def test_broken_front_matter_is_the_only_problem():
+    found, problems = record_from("---\nstatus: accepted\ndeciders: [a\n---\n")
+    assert rules(problems) == [("front-matter", 3)]
+    assert not found.readable
+
+
+@pytest.mark.parametrize("value, kind, number", [("RFC-0001", kinds.ADR, None), ("ADR-0001", kinds.ADR, 1),
+                                                 ("1", kinds.RFC, 1), ("ADR-2", kinds.RFC, None)])
+def test_parse_number_keeps_to_the_kind(value, kind, number):
+    assert kinds.parse_number(value, kind) == number
+
+
+def test_an_rfc_named_in_an_adrs_supersedes_is_not_that_adr():
+    found, problems = record_from(GOOD.replace("tags: [infra]", "supersedes: [RFC-0001]"))
+    assert found.supersedes == [] and rules(problems) == [("supersedes", 5)]
+    assert "names RFC-0001" in problems[0].message
+
+
+@pytest.mark.parametrize("typed, meant", [("aproved", "'accepted'"), ("Approved", "'accepted'"),
+                                          ("superseeded", "'superseded'"), ("deprected", "'deprecated'")])
+def test_status_suggestions(typed, meant):
+    _, problems = record_from(GOOD.replace("accepted", typed))
+    assert f"did you mean {meant}" in problems[0].message
+
+
+def test_rules_are_a_table():
+    """Each rule is one entry: a rule that is left out is a rule that does not run."""
+    assert [rule.__name__ for rule, _ in fields.RULES][:2] == ["file_name", "title"]
+    assert all(needs for rule, needs in fields.RULES[2:])
+    assert [rule.__name__ for rule in log_rules.RULES] == [
+        "numbers_taken_once", "supersedes_answered", "successor_answers", "successor_in_force",
+        "supersession_goes_forward"]
+
+
+def test_index_orders():
+    records = [make(1), make(2, "proposed"), make(3, "rejected")]
+    for found, date in zip(records, ("2026-01-01", "2026-03-01", "2026-02-01"), strict=True):
+        found.date = date
+    assert [r.number for r in index_order(records, "number")] == [1, 2, 3]
+    assert [r.number for r in index_order(records, "newest")] == [2, 3, 1]
+    assert [r.number for r in index_order(records[::-1], "open-first")] == [2, 3, 1]

@@ -26,20 +26,6 @@ class FrontMatter:
     problems: list[Problem]
 
 
-def front_matter_end(lines: list[str]) -> int | None:
-    """The index of the line that closes front matter opened on line 0, or None if it never closes.
-
-    The one place that knows where front matter ends: the reader, the scaffolding that fills a
-    template and anything else that edits a page's fields use it.
-    """
-    if not lines or lines[0].rstrip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return index
-    return None
-
-
 def read_front_matter(text: str) -> FrontMatter:
     """Return a page's YAML front matter with the source line of every field.
 
@@ -93,6 +79,18 @@ def read_front_matter(text: str) -> FrontMatter:
         values[key] = _plain(value_node)
         where[key] = line
     return FrontMatter(values, where, 1, problems)
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opening ``lines`` (``---`` or ``...``);
+    None when there is no front matter or it is never closed. The one place that decides where
+    front matter ends, for reading it and for scripts that edit it."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return index
+    return None
 
 
 # Front matter is a handful of fields; a block of more parse events than this is not a record.

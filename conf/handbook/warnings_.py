@@ -49,6 +49,13 @@ class HandbookWarning(enum.Enum):
                               "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = _Kind("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
+    RECORD_LIFECYCLE = _Kind("record-lifecycle", "decision-record",
+                        "accept the successor, or set the old record back to accepted (ADR-0007)")
+    # Any page: front matter that cannot be read (records say so as record-front-matter).
+    FRONT_MATTER = _Kind("front-matter", "front-matter", "fix the YAML between the '---' lines at the top of the page")
+    # Pages written from a template (records/scaffolding.py) that still hold its guidance.
+    TEMPLATE_TEXT = _Kind("template-text", "template-text",
+                     "replace the template's guidance and placeholders with the page's own words")
     # Bad text (quality/text.py).
     TEXT_ENCODING = _Kind("text-encoding", "bad-text", "save the file as UTF-8 (in the editor: 'Save with encoding')")
     TEXT_MOJIBAKE = _Kind("text-mojibake", "bad-text", "replace the mis-decoded text with what the message names")

@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from ..pagedata import PageDataDomain
-from ..records import model
+from ..records import kinds
 from . import feed, history
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def docname_of(app: Any, path: str) -> str | None:
 
 def is_record(app: Any, path: str) -> bool:
     docname = docname_of(app, path)
-    return docname is not None and model.record_kind_for(docname, app.config.handbook_record_dirs) is not None \
+    return docname is not None and kinds.record_kind_for(docname, app.config.handbook_record_dirs) is not None \
         and docname.rpartition("/")[2][:1].isdigit()
 
 

@@ -18,7 +18,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..pagedata import PageDataDomain
-from ..records import model
+from ..records import kinds
 from ..source import page_source
 from ..warnings_ import HandbookWarning
 from ..warnings_ import warn as handbook_warn
@@ -28,8 +28,7 @@ from . import layout, svg, tikz
 RFC_NUMBER = re.compile(r"\s*(?:RFC[-\s]?)?0*(\d{1,6})\s*", re.IGNORECASE)
 
 
-def warn(message: str, location: Any) -> None:
-    handbook_warn(HandbookWarning.RECORD_IMPLEMENTS, message, location)
+IMPLEMENTS = HandbookWarning.RECORD_IMPLEMENTS
 
 
 class decision_map_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -59,7 +58,7 @@ class DecisionLinksDomain(PageDataDomain):
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
         if any(True for _ in document.findall(decision_map_placeholder)):
             self.table("maps")[docname] = True
-        if model.record_kind_for(docname, env.config.handbook_record_dirs) is not model.ADR:
+        if kinds.record_kind_for(docname, env.config.handbook_record_dirs) is not kinds.ADR:
             return  # the records' own rules warn about 'implements' anywhere else
         front_matter = page_source(env, docname).front_matter
         if "implements" not in front_matter.values:
@@ -68,13 +67,13 @@ class DecisionLinksDomain(PageDataDomain):
         value = front_matter.values["implements"]
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
         if items is None or not all(isinstance(item, str) for item in items):
-            warn("'implements' must be a list of RFC numbers, e.g. implements: [RFC-0001]", (docname, line))
+            handbook_warn(IMPLEMENTS, "'implements' must be a list of RFC numbers, e.g. implements: [RFC-0001]", (docname, line))
             return
         found: list[list[int]] = []
         for item in filter(str.strip, items):
             match = RFC_NUMBER.fullmatch(item)
             if match is None:
-                warn(f"'implements' entry '{item}' is not an RFC number; write e.g. implements: [RFC-0001]",
+                handbook_warn(IMPLEMENTS, f"'implements' entry '{item}' is not an RFC number; write e.g. implements: [RFC-0001]",
                      (docname, line))
             elif int(match.group(1)) not in [number for number, _ in found]:
                 found.append([int(match.group(1)), line])
@@ -92,14 +91,14 @@ def check_implements(app: Any, env: Any) -> None:
     for docname, found in sorted(domain.table("implements").items()):
         for number, line in found:
             if records.find("rfc", number) is None:
-                warn(f"'implements' names {model.RFC.record_id(number)}, which does not exist; fix the number",
+                handbook_warn(IMPLEMENTS, f"'implements' names {kinds.RFC.record_id(number)}, which does not exist; fix the number",
                      (docname, line))
 
 
 def maps_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str], removed: Set[str]) -> Iterable[str]:
     """A map shows every record: when a record is added, changed or removed, its pages are redrawn."""
     record_dirs = env.config.handbook_record_dirs
-    if not any(model.record_kind_for(doc, record_dirs) for doc in added | changed | removed):
+    if not any(kinds.record_kind_for(doc, record_dirs) for doc in added | changed | removed):
         return []
     return sorted(set(env.domains["decisions"].table("maps")) - removed)
 
@@ -120,14 +119,14 @@ def entries(env: Any, kinds: str) -> list[layout.Entry]:
 
 def status_order() -> tuple[str, ...]:
     ordered: list[str] = []
-    for kind in model.KINDS.values():
+    for kind in kinds.KINDS.values():
         ordered += [status for status in kind.statuses if status not in ordered]
     return (*ordered, "unknown")
 
 
 def describe(drawn: layout.Layout) -> str:
-    counts = {kind: sum(1 for box in drawn.boxes if box.entry.kind == kind) for kind in model.KINDS}
-    shown = " and ".join(f"{count} {model.KINDS[kind].label}{'s' if count != 1 else ''}"
+    counts = {kind: sum(1 for box in drawn.boxes if box.entry.kind == kind) for kind in kinds.KINDS}
+    shown = " and ".join(f"{count} {kinds.KINDS[kind].label}{'s' if count != 1 else ''}"
                          for kind, count in counts.items() if count)
     return f"Decision map: {shown or 'no records'}, oldest first"
 

@@ -24,6 +24,7 @@ from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
+from ..warnings_ import HandbookWarning, warn
 from . import freshness
 from . import furo as furo_hooks
 from .markup import MarkupMismatch
@@ -123,9 +124,8 @@ class FastNavigation:
         return markup
 
     def _give_up(self, why: str, pagename: str) -> None:
-        logger.warning("handbook navigation: %s on this page; Furo computes the navigation for the rest "
-                       "of this build (report it, or %s)", why, furo_hooks.TURN_OFF,
-                       location=pagename, type="handbook", subtype="navigation")
+        warn(HandbookWarning.NAVIGATION, f"handbook navigation: {why} on this page; Furo computes the navigation "
+             f"for the rest of this build (report it, or {furo_hooks.TURN_OFF})", pagename)
         self.active = False
 
 

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from ..dates import parse_date
+from ..dates import build_day, parse_date, writers_today
 from ..frontmatter import FrontMatter
 from ..problems import Problem
 
@@ -42,9 +42,13 @@ class Review:
 
 
 def read_review(front_matter: FrontMatter, required: bool,
-                fallback_owner: str = "") -> tuple[Review | None, list[Problem]]:
+                fallback_owner: str = "", today: dt.date | None = None) -> tuple[Review | None, list[Problem]]:
     """The page's review data, or the problems that keep it from having any. ``fallback_owner``
-    (from CODEOWNERS) owns a page whose front matter names no owner."""
+    (from CODEOWNERS) owns a page whose front matter names no owner.
+
+    ``today`` judges a review date in the future: by default the later of the build's day and the
+    writer's, so a review done since the last commit is not taken for one still to come.
+    """
     values, lines = front_matter.values, front_matter.lines
     fields = ("owner", "last-reviewed", "review-every")
     if not required and not any(field in values for field in fields):
@@ -72,7 +76,12 @@ def read_review(front_matter: FrontMatter, required: bool,
         problems.append(Problem("review-field", lines.get("review-every", first),
                                 f"'review-every: {every}' must be a number of days from 1 to {LONGEST_REVIEW_DAYS}"))
         days = DEFAULT_REVIEW_DAYS
-    if last_date is not None and days is not None:
+    today = today or max(build_day(), writers_today())
+    if last_date is not None and last_date > today:
+        problems.append(Problem("review-date", lines.get("last-reviewed", first),
+                                f"'last-reviewed: {last}' is in the future (today is {today.isoformat()}); "
+                                "record a review once it has happened"))
+    elif last_date is not None and days is not None:
         try:
             last_date + dt.timedelta(days=days)
         except OverflowError:

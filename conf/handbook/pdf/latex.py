@@ -6,7 +6,7 @@ fallback chain hands every glyph the text font lacks to Noto Color Emoji, shaped
 
 from __future__ import annotations
 
-from ..records import model
+from ..records.kinds import KINDS
 
 # Same colours as handbook.css, so a status looks the same on screen and on paper.
 STATUS_COLOURS = {
@@ -97,7 +97,7 @@ SPHINXSETUP = ",".join([
 
 
 def latex_elements() -> dict[str, str]:
-    kinds = ", ".join(sorted({kind.label for kind in model.KINDS.values()}))
+    kinds = ", ".join(sorted({kind.label for kind in KINDS.values()}))
     return {
         "papersize": "a4paper",
         "pointsize": "10pt",

@@ -10,9 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
+from ..warnings_ import HandbookWarning, warn
 
 
 def add_pdf_to_site(app: Any) -> None:
@@ -21,8 +19,7 @@ def add_pdf_to_site(app: Any) -> None:
     if app.builder.format != "html" or not pdf:
         return
     if not Path(pdf).is_file():
-        logger.warning(f"handbook_pdf is set to {pdf}, which does not exist; the site links no PDF",
-                       type="handbook", subtype="pdf")
+        warn(HandbookWarning.PDF, f"handbook_pdf is set to {pdf}, which does not exist; the site links no PDF")
         app.config.handbook_pdf = ""
         return
     app.config.html_extra_path = [*app.config.html_extra_path, str(Path(pdf).resolve())]

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import model
-from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
-from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
-from .nodes import record_index_placeholder, status_box_placeholder
-from .render import fill_placeholders
+from .kinds import KINDS
+from .scaffolding import DEFAULT_RECORD_DIRS, DEFAULT_RUNBOOK_DIR, DEFAULT_TEMPLATE_DIR
 
 
 def setup_records(app: Any) -> None:
-    # Folders (relative to the source tree) whose NNNN-slug.md pages are records.
-    app.add_config_value(
-        "handbook_record_dirs", {"adr": "engineering/adr", "rfc": "engineering/rfcs"}, "env",
-        types=frozenset({dict}))
+    # Sphinx's side is imported here, not at the top: scripts/new_record.py imports this package's
+    # plain modules (kinds, names, scaffolding) and must start without loading Sphinx.
+    from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
+    from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
+    from .nodes import record_index_placeholder, status_box_placeholder
+    from .render import fill_placeholders
+
+    # Folders (relative to the source tree) whose NNNN-slug.md pages are records, where runbooks
+    # live, and where the templates are. scripts/new_record.py reads the same values from conf.py.
+    app.add_config_value("handbook_record_dirs", dict(DEFAULT_RECORD_DIRS), "env", types=frozenset({dict}))
+    app.add_config_value("handbook_runbook_dir", DEFAULT_RUNBOOK_DIR, "env", types=frozenset({str}))
+    app.add_config_value("handbook_template_dir", DEFAULT_TEMPLATE_DIR, "env", types=frozenset({str}))
     app.add_node(status_box_placeholder)
     app.add_node(record_index_placeholder)
     app.add_domain(DecisionRecordsDomain)
@@ -30,10 +35,10 @@ def setup_records(app: Any) -> None:
 
 
 def _check_record_dirs(app: Any, config: Any) -> None:
-    unknown = set(config.handbook_record_dirs) - set(model.KINDS)
+    unknown = set(config.handbook_record_dirs) - set(KINDS)
     if unknown:
         from sphinx.errors import ConfigError
 
         raise ConfigError(
             f"handbook_record_dirs has unknown record kinds {sorted(unknown)}; "
-            f"use keys from {sorted(model.KINDS)}")
+            f"use keys from {sorted(KINDS)}")

@@ -11,8 +11,9 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..warnings_ import HandbookWarning, warn
-from . import model
+from .kinds import KINDS
 from .nodes import record_index_placeholder, status_box_placeholder
+from .record import INDEX_ORDERS
 
 
 class StatusBoxDirective(SphinxDirective):
@@ -40,10 +41,16 @@ class RecordIndexDirective(SphinxDirective):
 
     kind = ""
     has_content = False
-    option_spec = {"status": directives.unchanged_required}
+    option_spec = {"status": directives.unchanged_required, "sort": directives.unchanged_required}
 
     def run(self) -> list:
-        record_kind = model.KINDS[self.kind]
+        record_kind = KINDS[self.kind]
+        order = self.options.get("sort", "number").strip().lower()
+        if order not in INDEX_ORDERS:
+            warn(HandbookWarning.RECORD_DIRECTIVE,
+                 f"{{{self.kind}-index}} ':sort: {self.options['sort']}' is not an order; use one of: "
+                 + ", ".join(INDEX_ORDERS), self.get_location())
+            order = "number"
         statuses = []
         for word in self.options.get("status", "").replace(",", " ").split():
             status = word.lower()
@@ -56,7 +63,7 @@ class RecordIndexDirective(SphinxDirective):
                      self.get_location())
         if "status" in self.options and not statuses:
             statuses = ["__none__"]  # every filter word was wrong: list nothing rather than everything
-        node = record_index_placeholder(kind=self.kind, statuses=statuses)
+        node = record_index_placeholder(kind=self.kind, statuses=statuses, order=order)
         self.set_source_info(node)
         return [node]
 

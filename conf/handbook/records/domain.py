@@ -8,7 +8,10 @@ rules that need every record run once on ``env-check-consistency``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections.abc import Iterable, Set
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -17,8 +20,12 @@ from sphinx.util import logging
 from .. import source
 from ..pagedata import PageDataDomain
 from ..warnings_ import HandbookWarning, warn
-from . import model
+from . import scaffolding
+from .fields import build_record
+from .kinds import KINDS, looks_like_record, record_kind_for
+from .log import check_log
 from .nodes import record_index_placeholder, status_box_placeholder
+from .record import DecisionRecord
 
 logger = logging.getLogger(__name__)
 
@@ -57,21 +64,34 @@ class DecisionRecordsDomain(PageDataDomain):
         if indexes:
             self.indexes[docname] = indexes
 
-        kind = model.record_kind_for(docname, env.config.handbook_record_dirs)
-        front_matter = source.page_source(env, docname).front_matter
-        if kind is None or not model.looks_like_record(docname, front_matter):
+        kind = record_kind_for(docname, env.config.handbook_record_dirs)
+        page = source.page_source(env, docname)
+        front_matter = page.front_matter
+        template = scaffolding.template_of(docname, env.config, Path(env.srcdir))
+        if template is not None:
+            leftover = scaffolding.template_leftovers(page.lines, template)
+            if leftover is not None:
+                more = f" (and {leftover.count - 1} more line(s))" if leftover.count > 1 else ""
+                warn(HandbookWarning.TEMPLATE_TEXT,
+                     f"this page still holds its template's text{more}: '{leftover.text}'; replace it with the "
+                     "page's own words", (docname, leftover.line))
+        if kind is None or not looks_like_record(docname, front_matter.values):
+            # Front matter is read for every page here, so a page that is not a record hears of
+            # broken front matter too (conf.py leaves it to the handbook, not to MyST).
+            for problem in front_matter.problems:
+                warn(HandbookWarning.FRONT_MATTER, problem.message, (docname, problem.line))
             for node in document.findall(status_box_placeholder):
                 warn(HandbookWarning.RECORD_DIRECTIVE,
-                     f"{{{node['kind']}-status}} is only for {model.KINDS[node['kind']].label}s, which live in "
+                     f"{{{node['kind']}-status}} is only for {KINDS[node['kind']].label}s, which live in "
                      f"'{env.config.handbook_record_dirs[node['kind']]}/NNNN-slug.md' with a status in front "
                      "matter; move the page or remove the directive", node)
             return
 
         title, title_line = _first_heading(document)
-        record, problems = model.build_record(kind, docname, title, title_line, front_matter)
+        record, problems = build_record(kind, docname, title, title_line, front_matter)
         for problem in problems:
             warn(record_warning(problem.rule), problem.message, (docname, problem.line))
-        if kind.name not in boxes:
+        if kind.name not in boxes and not misspelt_directive(page.lines, f"{kind.name}-status"):
             warn(HandbookWarning.RECORD_DIRECTIVE,
                  f"this {kind.label} has no status box; add a '```{{{kind.name}-status}}```' block under its title",
                  (docname, title_line))
@@ -83,17 +103,30 @@ class DecisionRecordsDomain(PageDataDomain):
 
     # Read-only views for the writers of boxes and indexes.
 
-    def all_records(self, kind: str | None = None) -> list[model.DecisionRecord]:
-        found = [model.DecisionRecord(**fields) for fields in self.records.values()]
+    def all_records(self, kind: str | None = None) -> list[DecisionRecord]:
+        found = [DecisionRecord(**fields) for fields in self.records.values()]
         return [record for record in found if kind is None or record.kind == kind]
 
-    def find(self, kind: str, number: int) -> model.DecisionRecord | None:
+    def find(self, kind: str, number: int) -> DecisionRecord | None:
         matches = [r for r in self.all_records(kind) if r.number == number]
         return min(matches, key=lambda r: r.docname) if matches else None
 
-    def get_record(self, docname: str) -> model.DecisionRecord | None:
+    def get_record(self, docname: str) -> DecisionRecord | None:
         fields = self.records.get(docname)
-        return model.DecisionRecord(**fields) if fields else None
+        return DecisionRecord(**fields) if fields else None
+
+
+DIRECTIVE_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\{([^}\s]+)\}")
+
+
+def misspelt_directive(lines: list[str], name: str) -> bool:
+    """Whether the page opens a directive whose name is a near miss for ``name`` (``{adr-staus}``):
+    MyST reports the unknown directive, and a missing status box would be the same mistake again."""
+    for line in lines:
+        match = DIRECTIVE_FENCE.match(line)
+        if match and match.group(1) != name and difflib.SequenceMatcher(None, match.group(1), name).ratio() >= 0.75:
+            return True
+    return False
 
 
 def _first_heading(document: nodes.document) -> tuple[str, int]:
@@ -107,7 +140,7 @@ def _first_heading(document: nodes.document) -> tuple[str, int]:
 def check_consistency(app: Any, env: Any) -> None:
     """Cross-record rules, once per build, after every page has been read (and merged)."""
     domain: DecisionRecordsDomain = env.domains["records"]
-    for problem in model.check_log(domain.all_records()):
+    for problem in check_log(domain.all_records()):
         warn(record_warning(problem.rule), problem.message, (problem.docname, problem.line))
 
 
@@ -123,7 +156,7 @@ def pages_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str],
     record_dirs = env.config.handbook_record_dirs
     touched_kinds = {
         kind.name for docname in (added | changed | removed)
-        if (kind := model.record_kind_for(docname, record_dirs)) is not None
+        if (kind := record_kind_for(docname, record_dirs)) is not None
     }
     if not touched_kinds:
         return []

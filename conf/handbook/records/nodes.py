@@ -14,6 +14,3 @@ class status_box_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docut
 class record_index_placeholder(nodes.General, nodes.Element):  # noqa: N801
     """Where ``{adr-index}`` / ``{rfc-index}`` stood; ``statuses`` filters, empty for all."""
 
-
-class status_badge(nodes.inline):  # noqa: N801
-    """A status word as a coloured badge; ``status`` picks the colour in HTML and LaTeX."""

@@ -13,9 +13,10 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..tags import links_for
-from . import model
 from .domain import DecisionRecordsDomain
+from .kinds import KINDS, RecordKind
 from .nodes import record_index_placeholder, status_box_placeholder
+from .record import DecisionRecord, index_order
 
 
 def badge(status: str | None) -> nodes.inline:
@@ -23,13 +24,13 @@ def badge(status: str | None) -> nodes.inline:
     return nodes.inline(word, word.capitalize(), classes=["handbook-badge", f"handbook-badge-{word}"])
 
 
-def link_to(builder: Any, fromdocname: str, record: model.DecisionRecord) -> nodes.reference:
+def link_to(builder: Any, fromdocname: str, record: DecisionRecord) -> nodes.reference:
     uri = builder.get_relative_uri(fromdocname, record.docname)
     return nodes.reference("", record.link_text, internal=True, refuri=uri)
 
 
-def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.DecisionRecord) -> list[nodes.Node]:
-    kind = model.KINDS[record.kind]
+def status_box(builder: Any, domain: DecisionRecordsDomain, record: DecisionRecord) -> list[nodes.Node]:
+    kind = KINDS[record.kind]
     box = nodes.container(classes=["handbook-status-box", f"handbook-status-{record.status or 'unknown'}"])
     fields = nodes.field_list(classes=["handbook-status-fields"])
     # LaTeX sets a field list as a description list, each label on a line of its own; on paper
@@ -78,8 +79,8 @@ def status_box(builder: Any, domain: DecisionRecordsDomain, record: model.Decisi
     return result
 
 
-def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionRecord,
-                   successor: model.DecisionRecord | None) -> nodes.Element:
+def retired_notice(builder: Any, kind: RecordKind, record: DecisionRecord,
+                   successor: DecisionRecord | None) -> nodes.Element:
     """The prominent box on a record that no longer describes how things are done."""
     word = record.status or ""
     heading = f"This {kind.label} is {word}"
@@ -106,13 +107,12 @@ def retired_notice(builder: Any, kind: model.RecordKind, record: model.DecisionR
 
 
 def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, kind_name: str,
-                statuses: list[str]) -> nodes.Node:
-    kind = model.KINDS[kind_name]
-    records = [
+                statuses: list[str], order: str = "number") -> nodes.Node:
+    kind = KINDS[kind_name]
+    records = index_order([
         record for record in domain.all_records(kind_name)
         if record.number is not None and (not statuses or record.status in statuses)
-    ]
-    records.sort(key=lambda record: (record.number, record.docname))
+    ], order)
     if not records:
         valid = [status for status in statuses if status in kind.statuses]
         if statuses and not valid:
@@ -192,6 +192,7 @@ def fill_placeholders(app: Any, doctree: nodes.document, docname: str) -> None:
             else:
                 replacement = status_box(app.builder, domain, record)
         else:
-            replacement = [index_table(app.builder, domain, page, node["kind"], node["statuses"])]
+            replacement = [index_table(app.builder, domain, page, node["kind"], node["statuses"],
+                                       node.get("order", "number"))]
         index = parent.index(node)
         parent[index:index + 1] = replacement
