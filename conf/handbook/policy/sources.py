@@ -6,9 +6,9 @@ path that resolves outside the source folder (through ``..``, an absolute path o
 publish whatever the building machine holds, so it is a finding; a ``:url:`` is a finding and is
 never fetched, so ``make check`` makes no network request whatever the pages say.
 
-``raw`` and ``csv-table`` are checked before they read anything. Sphinx and MyST-Parser read
-``include`` and ``literalinclude`` themselves; what they read is recorded as the page's
-dependencies, which are judged as soon as the page is read.
+``raw``, ``csv-table`` and ``literalinclude`` are checked before they read anything. MyST-Parser
+reads ``include`` itself (it runs its own stand-in for any ``Include`` directive); what it read is
+recorded as the page's dependencies, which are judged as soon as the page is read.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from docutils import nodes
 from docutils.parsers.rst.directives.misc import Raw
 from docutils.parsers.rst.directives.tables import CSVTable
+from sphinx.directives.code import LiteralInclude
 from sphinx import addnodes
 from ..source import locate, node_line, page_source
 from ..warnings_ import HandbookWarning, warn
@@ -39,30 +40,39 @@ def is_inside(path: Path | str, folder: Path | str) -> bool:
 
 
 class _ReadsOnlyTheHandbook:
-    """For directives with ``:file:`` and ``:url:`` options: judged before anything is read."""
+    """For directives that read a file or a URL: judged before anything is read or fetched."""
 
     options: dict[str, Any]
+    arguments: list[str]
     name: str
     lineno: int
     state: Any
 
+    def _file_option(self) -> str | None:
+        return self.options.get("file")
+
     def run(self) -> list[nodes.Node]:
         document = self.state.document
         env = document.settings.env
-        location = (env.docname, self.lineno)
-        if "url" in self.options:
-            outside(f"'{self.name}' with :url: {self.options['url']} fetches it while the site is built; the "
-                 "handbook builds from its own files only: copy the file into the handbook and use :file:", location)
+        url, file = self.options.get("url"), self._file_option()
+        if url is None and file is None:
+            return super().run()  # type: ignore[misc]
+        shown = url if url is not None else file
+        line = locate(page_source(env, env.docname).lines, [(shown, self.lineno)])[0]
+        if url is not None:
+            outside(f"'{self.name}' with :url: {url} fetches it while the site is built; the handbook builds from "
+                    "its own files only: copy the file into the handbook and use :file:", (env.docname, line))
             return []
-        if "file" in self.options:
-            source_dir = Path(document.current_source or env.doc2path(env.docname)).parent
-            path = Path(self.options["file"])
-            path = path if path.is_absolute() else source_dir / path
-            if not is_inside(path, env.srcdir):
-                outside(f"'{self.name}' reads {self.options['file']}, which is outside the handbook's source folder; "
-                     "the build reads only the handbook: copy the file into it", location)
-                return []
+        if not is_inside(self._path(env, document, file), env.srcdir):
+            outside(f"'{self.name}' reads {file}, which is outside the handbook's source folder (through '..', an "
+                    "absolute path or a symlink); the build reads only the handbook", (env.docname, line))
+            return []
         return super().run()  # type: ignore[misc]
+
+    def _path(self, env: Any, document: nodes.document, file: str) -> Path:
+        """Where docutils reads ``:file:``: beside the current source, or an absolute path as it is."""
+        path = Path(file)
+        return path if path.is_absolute() else Path(document.current_source or env.doc2path(env.docname)).parent / path
 
 
 class HandbookRaw(_ReadsOnlyTheHandbook, Raw):
@@ -71,6 +81,16 @@ class HandbookRaw(_ReadsOnlyTheHandbook, Raw):
 
 class HandbookCSVTable(_ReadsOnlyTheHandbook, CSVTable):
     pass
+
+
+class HandbookLiteralInclude(_ReadsOnlyTheHandbook, LiteralInclude):
+    """Sphinx's literalinclude: its argument is the file (an absolute one is taken from the source folder)."""
+
+    def _file_option(self) -> str | None:
+        return self.arguments[0] if self.arguments else None
+
+    def _path(self, env: Any, document: nodes.document, file: str) -> Path:
+        return Path(env.relfn2path(file)[1])
 
 
 def check_page_files(app: Any, doctree: nodes.document) -> None:
@@ -111,6 +131,7 @@ def check_page_files(app: Any, doctree: nodes.document) -> None:
 def setup_sources(app: Any) -> None:
     app.add_directive("raw", HandbookRaw, override=True)
     app.add_directive("csv-table", HandbookCSVTable, override=True)
+    app.add_directive("literalinclude", HandbookLiteralInclude, override=True)
     # After Sphinx's own collectors, which resolve image paths at the same event.
     app.connect("doctree-read", check_page_files, priority=600)
 
