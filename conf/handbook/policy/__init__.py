@@ -5,6 +5,7 @@
 - ``make check`` (``handbook_check_output``) parses every page Sphinx wrote as a browser does and
   applies the allowlist in ``page``; each breach is a warning at the source page and line that
   produced it. Pages with ``allow-active-content: <reason>`` are exempt and listed as such.
+- No page text prints as a CI workflow command (``output``).
 - Builds read only the handbook (``sources``): files included from outside the source folder and
   ``:url:`` options (a fetch during the build) are findings, and ``:url:`` is never fetched.
 """
@@ -18,7 +19,7 @@ from docutils import nodes
 from ..pagedata import PageDataDomain
 from ..source import locate, page_source
 from ..warnings_ import HandbookWarning, warn
-from . import csp, page, sources
+from . import csp, output, page, sources
 
 # Output that is not a page of the site: Sphinx's caches and the theme's own assets.
 SKIPPED_FOLDERS = {".doctrees", "_static", "_sources"}
@@ -149,3 +150,4 @@ def setup_policy(app: Any) -> None:
     app.connect("html-page-context", add_policy_meta)
     app.connect("build-finished", check_site)
     sources.setup_sources(app)
+    output.guard_output(app)
