@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -282,6 +283,9 @@ def run_build(source: Path, conf: Path, outdir: Path,
                 collected.append(collector)
             super().setup_extension(extname)
 
+    # The gate judges every file of the built site, so nothing may be left from an earlier build.
+    shutil.rmtree(outdir / "html", ignore_errors=True)
+
     app = None
 
     def where() -> str:
@@ -320,6 +324,15 @@ def overdue_reviews(app: Any, source: Path) -> list[Finding]:
             f"overdue for review since {review.due} (last reviewed {review.last_reviewed}); owner: {review.owner}",
             "ask the owner to review the page and update 'last-reviewed'", severity="notice"))
     return findings
+
+
+def exempt_pages(app: Any) -> list[Finding]:
+    """Pages exempt from the built-site policy, listed with their reasons (they do not fail the check)."""
+    return [Finding(display_path(str(app.env.doc2path(docname))), line, "active-content-exempt",
+                    f"exempt from the active-content policy: {reason}",
+                    "review the reason; remove 'allow-active-content' once the page no longer needs it",
+                    severity="notice")
+            for docname, reason, line in app.env.domains["policy"].exempt()]
 
 
 def pages_gone_since(app: Any, source: Path, ref: str) -> tuple[list[Finding], str | None]:
@@ -370,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     findings = [finding for collector in collected for finding in collector.findings()]
     if app is not None:
         findings.extend(overdue_reviews(app, args.source))
+        findings.extend(exempt_pages(app))
         if args.since:
             gone, since_failure = pages_gone_since(app, args.source, args.since)
             if since_failure:

@@ -202,7 +202,8 @@ def test_check_since_fails_on_a_page_gone_without_redirect(tmp_path):
     assert "moved-page" in result.stdout and "page 'moved' existed at main" in result.stdout
     # Declare the old path on the page that replaces it: the check passes.
     write(repo / "docs", {"guide.md": "---\nredirect-from: [old-guide, moved]\n---\n# Guide\n\nText.\n"})
-    assert run_check(repo / "docs", tmp_path / "out", "--since", "main").returncode == 0
+    again = run_check(repo / "docs", tmp_path / "out", "--since", "main")
+    assert again.returncode == 0, again.stdout
     bad = run_check(repo / "docs", tmp_path / "out", "--since", "no-such-ref")
     assert bad.returncode == 2 and "git cannot list the pages at that ref" in bad.stderr
 

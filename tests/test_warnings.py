@@ -33,6 +33,9 @@ def test_no_module_spells_a_warning_type_of_its_own():
         if path.name == "warnings_.py":
             continue
         text = path.read_text(encoding="utf-8")
-        for pattern in (r'type\s*=\s*["\']handbook["\']', r'subtype\s*=\s*f?["\']', r"^def warn\("):
+        # HandbookWarning("x") looks a member up by its value, which is a _Kind, not a subtype:
+        # rule names go through HandbookWarning.for_rule().
+        for pattern in (r'type\s*=\s*["\']handbook["\']', r'subtype\s*=\s*f?["\']', r"^def warn\(",
+                        r"(?<!class )HandbookWarning\("):
             offenders += [f"{path.relative_to(EXTENSION)}: {m.group(0)}" for m in re.finditer(pattern, text, re.M)]
     assert offenders == []

@@ -2,7 +2,8 @@
 
 Each capability is a subpackage with its own ``setup_<capability>(app)``, in the manner of
 sphinx-design: ``records`` (decision records: status boxes, indexes, validation), ``quality`` (the
-checks every build runs: bad text, raw-HTML links, active and third-party content), ``linkcheck``
+checks every build runs: bad text, raw-HTML links), ``policy`` (the built-site policy `make check`
+applies, the Content-Security-Policy, builds that read only the handbook), ``linkcheck``
 (the ``handbook-linkcheck`` builder), ``pdf`` (LaTeX styling, publishing the PDF with the site),
 ``pages`` (owners and review dates, redirects, source links), ``navigation`` (Furo's sidebar built
 once per build) and ``focus`` (keyboard focus for code blocks); ``_static`` is the handbook's look.
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .navigation import setup_navigation
     from .pages import setup_pages
     from .pdf import setup_pdf
+    from .policy import setup_policy
     from .quality import setup_quality
     from .reading import setup_reading
     from .records import setup_records
@@ -53,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_changes(app)
     setup_linkcheck(app)
     setup_quality(app)
+    setup_policy(app)
     setup_pdf(app)
     setup_pages(app)
     setup_reading(app)

@@ -62,12 +62,14 @@ class HandbookWarning(enum.Enum):
     TEXT_REPLACEMENT = _Kind("text-replacement", "bad-text", "retype the character that was lost")
     TEXT_PRIVATE_USE = _Kind("text-private-use", "bad-text", "remove the private-use character")
     TEXT_CONTROL = _Kind("text-control", "bad-text", "remove the control character")
-    # Links, content and origins (quality/).
+    # Links (quality/); content, origins and what the build reads (policy/).
     LINK_RAW_HTML = _Kind("link-raw-html", "internal-link", "point the link at a page, anchor or file that exists")
     ACTIVE_CONTENT = _Kind("active-content", "active-content",
                       "remove the script, handler or frame, or opt the page in with "
                       "'allow-active-content: <reason>' in its front matter")
     THIRD_PARTY = _Kind("third-party", "third-party", "copy the resource into the handbook and link it locally")
+    OUTSIDE_SOURCE = _Kind("outside-source", "outside-source", "copy the file into the handbook's source folder and use "
+                                                              "it from there; the build reads nothing else")
     # Pages (pages/): owners and reviews, redirects.
     REVIEW_FIELD = _Kind("review-field", "page-review", "give the page 'owner' and 'last-reviewed: YYYY-MM-DD'")
     REVIEW_DATE = _Kind("review-date", "page-review", "write 'last-reviewed' as a real YYYY-MM-DD date, not in the future")

@@ -91,7 +91,8 @@ def check_implements(app: Any, env: Any) -> None:
     for docname, found in sorted(domain.table("implements").items()):
         for number, line in found:
             if records.find("rfc", number) is None:
-                handbook_warn(IMPLEMENTS, f"'implements' names {kinds.RFC.record_id(number)}, which does not exist; fix the number",
+                handbook_warn(IMPLEMENTS,
+                              f"'implements' names {kinds.RFC.record_id(number)}, which does not exist; fix the number",
                      (docname, line))
 
 

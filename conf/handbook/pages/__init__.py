@@ -125,12 +125,21 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
         warn(HandbookWarning.REDIRECT, f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
                          f"to '{first}'; remove it from one of them", (second, line))
     for old, (new, origin) in sorted(domain.redirect_map(app.config.handbook_redirects).items()):
-        problem = redirects.judge(old, new, app.env.found_docs)
+        problem = redirects.judge(old, new, app.env.found_docs, generated_pages(app))
         if problem:
             warn(HandbookWarning.REDIRECT, problem, origin or f"{Path(app.confdir) / 'conf.py'}:{_conf_line(app, old)}")
             continue
         target = app.builder.get_relative_uri(old, new)
         yield old, {"title": f"Moved to {app.env.titles[new].astext()}", "redirect_url": target}, "handbook-redirect.html"
+
+
+def generated_pages(app: Any) -> set[str]:
+    """Pages the build writes that come from no source: indices, search, 404, additional pages."""
+    generated = {"genindex", "search", getattr(app.config, "notfound_pagename", "404")}
+    generated |= set(getattr(app.config, "html_additional_pages", {}) or {})
+    for domain in app.env.domains.sorted():
+        generated |= {f"{domain.name}-{index.name}" for index in domain.indices}
+    return generated
 
 
 def _conf_line(app: Any, text: str) -> int:

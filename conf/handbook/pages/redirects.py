@@ -51,10 +51,24 @@ def read_redirect_from(front_matter: FrontMatter) -> tuple[list[tuple[str, int]]
     return found, problems
 
 
-def judge(old: str, new: str, found_docs: Set[str]) -> str | None:
-    """Why a redirect cannot be written, or None."""
+def judge(old: str, new: str, found_docs: Set[str], generated: Set[str] = frozenset()) -> str | None:
+    """Why a redirect cannot be written, or None.
+
+    A redirect page must never replace another: a page of the handbook, a page Sphinx or an
+    extension generates (``genindex``, ``search``, ``404``), or, for the ``dirhtml`` builder, which
+    writes ``a/b`` and ``a/b/index`` both to ``a/b/index.html``, the folder of one.
+    """
     if old in found_docs:
         return f"cannot redirect '{old}' to '{new}': '{old}' is still a page; remove the redirect or the page"
+    if old in generated:
+        return f"cannot redirect '{old}' to '{new}': '{old}' is a page the build generates; remove the redirect"
+    same_file = {f"{old}/index"} | ({old.removesuffix("/index")} if old.endswith("/index") else set())
+    clash = sorted(same_file & set(found_docs))
+    if clash:
+        return (f"cannot redirect '{old}' to '{new}': it would be written where the page '{clash[0]}' is "
+                "(the same folder in a dirhtml build); remove the redirect")
+    if old.split("/", 1)[0] in {"_static", "_images", "_downloads", "_sources"}:
+        return f"cannot redirect '{old}' to '{new}': '{old.split('/', 1)[0]}/' holds the site's own files"
     if new not in found_docs:
         return f"redirect from '{old}' points to '{new}', which is not a page; fix the target"
     return None

@@ -22,7 +22,7 @@ from sphinx.util import logging
 from ..pagedata import PageDataDomain
 from ..source import locate, node_line, page_source
 from ..warnings_ import HandbookWarning, warn
-from . import active, cycles, encoding, links, text
+from . import cycles, encoding, links, text
 
 logger = logging.getLogger(__name__)
 
@@ -55,37 +55,9 @@ class QualityDomain(PageDataDomain):
             # Each link at its own line in the source, as the link check places external ones.
             lines = locate(page_source(env, docname).lines, found)
             raw_links = [(line, url) for line, (url, _) in zip(lines, found, strict=False)]
-        self._check_active_content(env, docname, document, raw_html)
         self.data.setdefault("ids", {})[docname] = sorted(ids)
         if raw_links:
             self.data.setdefault("raw_links", {})[docname] = raw_links
-
-    def _check_active_content(self, env: Any, docname: str, document: nodes.document,
-                              raw_html: list[tuple[nodes.raw, int]]) -> None:
-        """Scripts, handlers, script URLs and foreign frames in raw HTML; third-party resources."""
-        active_hits: list[tuple[int, str]] = []
-        foreign: list[tuple[int, str]] = []
-        for node, start in raw_html:
-            found_active, found_foreign = active.scan(node.astext())
-            active_hits += [(start + hit.line, hit.message) for hit in found_active]
-            foreign += [(start + hit.line, hit.message) for hit in found_foreign]
-        for image in document.findall(nodes.image):
-            if active.is_other_origin(image.get("uri", "")):
-                foreign.append((node_line(image) or 1, f"an image loads {image['uri']}"))
-        for line, message in foreign:
-            warn(HandbookWarning.THIRD_PARTY, f"{message}: the site must load nothing from another origin; copy the file into "
-                           "the handbook and link it locally",
-             (docname, line))
-        if not active_hits:
-            return
-        reason = page_source(env, docname).front_matter.values.get("allow-active-content")
-        if isinstance(reason, str) and reason.strip():
-            return  # opted in, with the reason in the page for reviewers to see
-        hint = ("remove it, or opt this page in with front matter 'allow-active-content: <why it is needed>'"
-                if reason is None else "'allow-active-content' must state why the page needs it")
-        for line, message in active_hits:
-            warn(HandbookWarning.ACTIVE_CONTENT, f"raw HTML brings in active content, {message}; {hint}",
-             (docname, line))
 
 
 def check_included_text(app: Any, relative_path: Path, parent_docname: str, content: list[str]) -> None:
@@ -161,32 +133,9 @@ def check_raw_links(app: Any, env: Any) -> None:
              (docname, line))
 
 
-def check_output_origins(app: Any, exception: Exception | None) -> None:
-    """``build-finished``: no built page or stylesheet loads anything from another origin.
-
-    Catches what sources cannot show: a theme, extension or template adding a web font, a script
-    from a CDN, or analytics.
-    """
-    if exception is not None or app.builder.format != "html" or not app.config.handbook_check_output:
-        return
-    outdir = Path(app.outdir)
-    for path in sorted(outdir.rglob("*")):
-        if path.suffix not in (".html", ".css") or ".doctrees" in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        hits = active.third_party_in_css(text) if path.suffix == ".css" else active.scan(text)[1]
-        for hit in hits:
-            warn(HandbookWarning.THIRD_PARTY, f"the built site loads from another origin: {hit.message}; the handbook must "
-                           "load nothing from other sites",
-             f"{path}:{hit.line + 1}")
-
-
 def setup_quality(app: Any) -> None:
     # Read by scripts/check.py: [{"kind": ..., "files": glob, "reason": ...}], a reason required.
     app.add_config_value("handbook_check_silence", [], "", types=frozenset({list, tuple}))
-    # Scan the built pages and stylesheets for third-party resources (make check turns this on;
-    # it reads every output file, which a plain build need not pay for).
-    app.add_config_value("handbook_check_output", False, "", types=frozenset({bool}))
     app.add_domain(QualityDomain)
     encoding.register()
     app.connect("env-before-read-docs", encoding.read_pages_leniently)
@@ -196,4 +145,3 @@ def setup_quality(app: Any) -> None:
     app.connect("build-finished", cycles.restore_toctrees)
     app.connect("include-read", check_included_text)
     app.connect("env-check-consistency", check_raw_links)
-    app.connect("build-finished", check_output_origins)
