@@ -74,6 +74,13 @@ def test_missing_required_field_points_at_front_matter():
     assert "'deciders'" in problems[0].message
 
 
+def test_a_missing_status_says_which_statuses_there_are():
+    """The finding's hint for record-status is "use one of the statuses the message lists"."""
+    _, problems = record_from(GOOD.replace("status: accepted\n", ""))
+    assert rules(problems) == [("status", 1)]
+    assert "add 'status: proposed' (one of: proposed, accepted, rejected, deprecated, superseded)" in problems[0].message
+
+
 def test_rfc_needs_authors_not_deciders():
     text = GOOD.replace("accepted", "draft")
     _, problems = build_record(kinds.RFC, "engineering/rfcs/0001-x", "RFC-0001: X", 7,

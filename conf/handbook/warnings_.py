@@ -40,7 +40,8 @@ class HandbookWarning(enum.Enum):
     RECORD_DATE = ("record-date", "decision-record", "write the date as YYYY-MM-DD, a real date")
     RECORD_FIELD = ("record-field", "decision-record", "fix the front-matter field the message names")
     RECORD_SUPERSEDES = ("record-supersedes", "decision-record",
-                         "make 'supersedes' and 'superseded-by' name each other, in both records")
+                         "make 'supersedes' and 'superseded-by' name records of this kind that exist, "
+                         "each naming the other")
     RECORD_NUMBER = ("record-number", "decision-record", "give each record its own number")
     RECORD_FILENAME = ("record-filename", "decision-record", "rename the file NNNN-slug.md")
     RECORD_TITLE = ("record-title", "decision-record", "make the title's number agree with the file name")
@@ -51,6 +52,8 @@ class HandbookWarning(enum.Enum):
                          "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = ("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
+    RECORD_INDEX_ORDER = ("record-index-order", "decision-record",
+                          "give ':sort:' one of the orders the message lists")
     RECORD_LIFECYCLE = ("record-lifecycle", "decision-record",
                         "accept the successor, or set the old record back to accepted (ADR-0007)")
     # Any page: front matter that cannot be read (records say so as record-front-matter).
