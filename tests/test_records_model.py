@@ -238,3 +238,9 @@ def test_index_orders():
     assert [r.number for r in index_order(records, "number")] == [1, 2, 3]
     assert [r.number for r in index_order(records, "newest")] == [2, 3, 1]
     assert [r.number for r in index_order(records[::-1], "open-first")] == [2, 3, 1]
+
+
+def test_an_unclosed_bracket_is_found_where_it_opens():
+    text = "---\nstatus: accepted\ndeciders: [a\nsupersedes: [5]\ntags: [x]\n---\n"
+    [problem] = frontmatter.read_front_matter(text).problems
+    assert problem.line == 3 and "flow sequence that starts on this line and is not closed" in problem.message
