@@ -302,6 +302,7 @@ def test_an_unknown_sort_order_is_named_and_the_index_still_listed(build_tree):
                         "engineering/rfcs/list.md": "---\norphan: true\n---\n# List\n\n```{adr-index}\n:sort: oldest\n```\n"})
     [warning] = [w for w in built.warnings.splitlines() if "[handbook." in w]
     assert "list.md:6: WARNING: {adr-index} ':sort: oldest' is not an order; use one of: number, newest, open-first" in warning
+    assert "[handbook.record-index-order]" in warning
     assert index_order(built.html("engineering/rfcs/list")) == [["ADR-0001"]]
 
 

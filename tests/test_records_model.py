@@ -72,6 +72,13 @@ def test_missing_required_field_points_at_front_matter():
     assert "'deciders'" in problems[0].message
 
 
+def test_a_missing_status_says_which_statuses_there_are():
+    """The finding's hint for record-status is "use one of the statuses the message lists"."""
+    _, problems = record_from(GOOD.replace("status: accepted\n", ""))
+    assert rules(problems) == [("status", 1)]
+    assert "add 'status: proposed' (one of: proposed, accepted, rejected, deprecated, superseded)" in problems[0].message
+
+
 def test_rfc_needs_authors_not_deciders():
     text = GOOD.replace("accepted", "draft")
     _, problems = build_record(kinds.RFC, "engineering/rfcs/0001-x", "RFC-0001: X", 7,
@@ -229,3 +236,9 @@ def test_index_orders():
     assert [r.number for r in index_order(records, "number")] == [1, 2, 3]
     assert [r.number for r in index_order(records, "newest")] == [2, 3, 1]
     assert [r.number for r in index_order(records[::-1], "open-first")] == [2, 3, 1]
+
+
+def test_an_unclosed_bracket_is_found_where_it_opens():
+    text = "---\nstatus: accepted\ndeciders: [a\nsupersedes: [5]\ntags: [x]\n---\n"
+    [problem] = frontmatter.read_front_matter(text).problems
+    assert problem.line == 3 and "flow sequence that starts on this line and is not closed" in problem.message

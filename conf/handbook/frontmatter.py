@@ -54,6 +54,11 @@ def read_front_matter(text: str) -> FrontMatter:
         mark = getattr(error, "problem_mark", None)
         line = _line_at(block, mark.index) if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error).split("\n")[0]
+        # An unclosed '[', '{' or quote is noticed lines later; point at where it was opened.
+        context, opened = getattr(error, "context", None), getattr(error, "context_mark", None)
+        if context and opened is not None and _line_at(block, opened.index) < line:
+            line = _line_at(block, opened.index)
+            reason = f"{reason}, {context} that starts on this line and is not closed"
         empty.problems.append(Problem("front-matter", line, f"front matter is not valid YAML ({reason}); fix the syntax"))
         return empty
     except RecursionError:

@@ -38,7 +38,8 @@ class HandbookWarning(enum.Enum):
     RECORD_DATE = _Kind("record-date", "decision-record", "write the date as YYYY-MM-DD, a real date")
     RECORD_FIELD = _Kind("record-field", "decision-record", "fix the front-matter field the message names")
     RECORD_SUPERSEDES = _Kind("record-supersedes", "decision-record",
-                         "make 'supersedes' and 'superseded-by' name each other, in both records")
+                         "make 'supersedes' and 'superseded-by' name records of this kind that exist, "
+                         "each naming the other")
     RECORD_NUMBER = _Kind("record-number", "decision-record", "give each record its own number")
     RECORD_FILENAME = _Kind("record-filename", "decision-record", "rename the file NNNN-slug.md")
     RECORD_TITLE = _Kind("record-title", "decision-record", "make the title's number agree with the file name")
@@ -49,6 +50,8 @@ class HandbookWarning(enum.Enum):
                               "name RFCs that exist, as a list: implements: [RFC-0001]")
     RECORD_FRONT_MATTER = _Kind("record-front-matter", "decision-record",
                            "fix the YAML between the '---' lines at the top of the page")
+    RECORD_INDEX_ORDER = _Kind("record-index-order", "decision-record",
+                          "give ':sort:' one of the orders the message lists")
     RECORD_LIFECYCLE = _Kind("record-lifecycle", "decision-record",
                         "accept the successor, or set the old record back to accepted (ADR-0007)")
     # Any page: front matter that cannot be read (records say so as record-front-matter).

@@ -47,7 +47,7 @@ class RecordIndexDirective(SphinxDirective):
         record_kind = KINDS[self.kind]
         order = self.options.get("sort", "number").strip().lower()
         if order not in INDEX_ORDERS:
-            warn(HandbookWarning.RECORD_DIRECTIVE,
+            warn(HandbookWarning.RECORD_INDEX_ORDER,
                  f"{{{self.kind}-index}} ':sort: {self.options['sort']}' is not an order; use one of: "
                  + ", ".join(INDEX_ORDERS), self.get_location())
             order = "number"

@@ -102,10 +102,14 @@ def title(reading: Reading) -> None:
 
 
 def required_fields(reading: Reading) -> None:
-    for field in reading.kind.required_fields:
+    kind = reading.kind
+    examples = {"status": f"status: {kind.initial_status}' (one of: {', '.join(kind.statuses)})",
+                "date": "date: YYYY-MM-DD', the date of the last status change"}
+    for field in kind.required_fields:
         if not reading.given(field):
-            reading.problem(field if field in ("status", "date") else "field", reading.front_matter.first_line,
-                            f"required field '{field}' is missing from the front matter; add '{field}: ...'")
+            example = examples.get(field, f"{field}: [handbook-maintainers]'")
+            reading.problem(field if field in examples else "field", reading.front_matter.first_line,
+                            f"required field '{field}' is missing from the front matter; add '{example}")
 
 
 def unknown_fields(reading: Reading) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from anyascii import anyascii
-
 # Enough for a title of a dozen words; file names (255 bytes) and paths stay well within limits.
 LONGEST_SLUG = 60
 
@@ -19,6 +17,9 @@ LONGEST_SLUG = 60
 def slugify(title: str) -> str:
     """``Use X for Y!`` -> ``use-x-for-y``: ASCII letters and digits joined by hyphens, at most
     ``LONGEST_SLUG`` characters, cut at a word boundary where there is one."""
+    # Imported here: a build needs it only to suggest a name for a badly named record.
+    from anyascii import anyascii
+
     words = re.findall(r"[a-z0-9]+", anyascii(title).lower())
     slug = "-".join(words)
     if len(slug) <= LONGEST_SLUG:
