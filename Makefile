@@ -62,9 +62,12 @@ linkcheck: $(ENV_STAMP) ## Check external links into $(BUILDDIR)/linkcheck (SINC
 	$(BIN)/python scripts/linkcheck.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
 		$(if $(SINCE),--since $(call shell_quote,SINCE))
 
-livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(PORT)
+# The preview builds into its own folder: the site in $(BUILDDIR)/html (with its PDF link) is
+# never replaced by a preview, and the preview links the PDF as the site does.
+livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(PORT), built into $(BUILDDIR)/preview
+	HANDBOOK_PDF="$(abspath $(BUILDDIR))/pdf/mbodi-handbook.pdf" \
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
-		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/preview
 
 test: $(ENV_STAMP) $(AXE_STAMP) ## The whole suite: lint, then every test (TeX and browser ones included)
 	@$(MAKE) --no-print-directory lint
@@ -73,7 +76,7 @@ test: $(ENV_STAMP) $(AXE_STAMP) ## The whole suite: lint, then every test (TeX a
 test-fast: $(ENV_STAMP) ## The tests a writer runs in under a minute: no TeX, no browser, nothing slow
 	$(BIN)/python -m pytest -m "not tex and not browser and not slow" $(PYTEST_ARGS)
 
-lint: $(ENV_STAMP) ## ruff and mypy over the extension, scripts and tests (zero findings; make test runs it)
+lint: $(ENV_STAMP) ## ruff over the extension, scripts and tests, mypy over the extension and scripts: zero findings (make test runs it)
 	$(BIN)/ruff check conf scripts tests
 	$(BIN)/mypy
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -32,7 +33,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPO / "_build" / "screenshots"
+# Screenshots go to a temporary folder (a test leaves nothing in the checkout); set
+# HANDBOOK_SCREENSHOTS to a folder to keep them and look at them.
+SCREENSHOTS_KEPT = os.environ.get("HANDBOOK_SCREENSHOTS", "")
 PDF_NAME = "mbodi-handbook.pdf"
 
 DESKTOP = {"width": 1440, "height": 900}  # wide enough for Furo to show the "On this page" column
@@ -407,10 +410,11 @@ SHOTS = {
 }
 
 
-def test_screenshots_of_key_pages(open_page):
-    """Pictures of the key pages for a person to look at, in _build/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):  # only this run's pictures, none left from renamed pages
+def test_screenshots_of_key_pages(open_page, tmp_path):
+    """Pictures of the key pages, in light and dark, on a desktop and a phone; kept with HANDBOOK_SCREENSHOTS."""
+    screenshots = Path(SCREENSHOTS_KEPT) if SCREENSHOTS_KEPT else tmp_path
+    screenshots.mkdir(parents=True, exist_ok=True)
+    for old in screenshots.glob("*.png"):  # only this run's pictures, none left from renamed pages
         old.unlink()
     shots: dict[tuple[str, str, str], bytes] = {}
     for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -423,7 +427,7 @@ def test_screenshots_of_key_pages(open_page):
                 if name == "search":
                     expect(page.locator("#search-results .search-summary")).to_contain_text("Search finished")
                 page.evaluate("document.fonts.ready.then(() => true)")
-                file = SCREENSHOTS / f"{name}-{theme}-{device}.png"
+                file = screenshots / f"{name}-{theme}-{device}.png"
                 page.screenshot(path=file, full_page=device == "desktop")
                 shots[name, theme, device] = file.read_bytes()
     for (name, theme, device), data in shots.items():

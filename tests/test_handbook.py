@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-EMOJI_HEADINGS = ["\U0001f3d7\ufe0f Build for Scale", "\U0001f52c Research-Driven Development",
-                  "\U0001f6e1\ufe0f Security &amp; Reliability", "\U0001f680 Developer Experience"]
+# These tests check the handbook's structure (every link resolves, every principle keeps its
+# emoji), never its wording: an ordinary edit to the docs must not fail them.
 
 
 @pytest.fixture(scope="session")
@@ -31,12 +32,21 @@ def article(page: Path) -> str:
     return text[text.index("<article"):text.index("</article>")]
 
 
-def test_engineering_page_has_the_four_principles_with_real_emoji(site):
+def is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" and ord(char) >= 0x2300
+
+
+def test_engineering_page_principles_keep_real_emoji(site):
+    source = (REPO / "docs" / "engineering" / "index.md").read_text(encoding="utf-8")
+    # Every principle heading the page has (### headings led by a symbol) starts with a real emoji.
+    headings = [line[4:] for line in source.split("\n") if line.startswith("### ") and not line[4:5].isalnum()]
+    assert headings, "the Engineering page lost its principle headings"
     page = article(site / "engineering" / "index.html")
-    for heading in EMOJI_HEADINGS:
-        assert f"<h3>{heading}<a class=\"headerlink\"" in page
-    # Nothing of the mis-decoded original survives.
-    assert "\uf8ff" not in page and "Ô∏è" not in page
+    for heading in headings:
+        assert is_emoji(heading[0]), f"{heading!r} does not start with an emoji"
+        assert html.escape(heading, quote=False) in page, heading
+    # Nothing of a mis-decoded original survives: no private-use characters, no Mac Roman runs.
+    assert not re.search("[\ue000-\uf8ff]|Ô∏è|üö|ü§", page)
 
 
 def links_in(page: Path) -> list[str]:
@@ -46,7 +56,7 @@ def links_in(page: Path) -> list[str]:
 def test_every_link_on_the_engineering_page_lands_on_a_page_with_content(site):
     page = site / "engineering" / "index.html"
     targets = links_in(page)
-    assert len(targets) == 7  # the seed's seven links
+    assert targets, "the Engineering page links nowhere"
     for href in targets:
         url = urlparse(urljoin(page.as_uri(), href))
         target = Path(url.path)
@@ -81,10 +91,16 @@ def test_home_page_cards_lead_to_every_section(site):
 
 
 def test_decision_log_renders_with_boxes_and_indexes(site):
+    records = sorted((REPO / "docs" / "engineering" / "adr").glob("0*.md"))
     index = article(site / "engineering" / "adr" / "index.html")
-    assert index.count("handbook-badge-") >= 6
-    superseded = article(site / "engineering" / "adr" / "0005-maintain-the-decision-index-by-hand.html")
-    assert "handbook-retired" in superseded and "0006-generate-decision-indexes-from-front-matter.html" in superseded
+    assert index.count("handbook-badge-") >= len(records)
+    # Every superseded record says so in a retired box that links its successor.
+    for source in records:
+        successor = re.search(r"^superseded-by:\s*(\d+)", source.read_text(encoding="utf-8"), re.M)
+        if successor:
+            page = article(site / "engineering" / "adr" / f"{source.stem}.html")
+            [target] = (REPO / "docs" / "engineering" / "adr").glob(f"{int(successor.group(1)):04d}-*.md")
+            assert "handbook-retired" in page and f"{target.stem}.html" in page, source.name
     for record in (site / "engineering" / "adr").glob("0*.html"):
         assert "handbook-status-box" in article(record), record.name
     for record in (site / "engineering" / "rfcs").glob("0*.html"):
@@ -106,7 +122,16 @@ def test_copy_button_leaves_prompts_and_output_out(site, tmp_path):
     assert copied == "make html\nmake test"
 
 
-def test_heading_anchors_resolve_github_style_links(site):
-    people = (site / "people" / "index.html").read_text(encoding="utf-8")
-    assert 'href="#build-the-handbook-locally"' in people
-    assert 'id="build-the-handbook-locally"' in people
+def test_every_in_page_anchor_resolves(site):
+    # GitHub-style heading anchors ([x](#some-heading)) and every other #fragment link in a page's
+    # article lands on an id of that page.
+    checked = 0
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if "<article" not in text:
+            continue
+        ids = set(re.findall(r'\bid="([^"]+)"', text))
+        for fragment in re.findall(r'href="#([^"]+)"', article(page)):
+            assert html.unescape(fragment) in ids, f"{page.relative_to(site)}: #{fragment}"
+            checked += 1
+    assert checked > 0

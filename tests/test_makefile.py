@@ -31,6 +31,12 @@ def test_help_lists_every_target_with_one_line():
     assert all(len(text) > 10 for text in listed.values())
 
 
+def test_help_shows_the_values_of_its_variables():
+    text = make("help", "BUILDDIR=/tmp/elsewhere", "PORT=8123").stdout
+    assert "$(" not in text  # no variable printed by its name
+    assert "/tmp/elsewhere/html" in text and "127.0.0.1:8123" in text and "SOURCEDIR=docs" in text
+
+
 def test_html_honours_sourcedir_and_builddir(tmp_path):
     result = make("html", "SOURCEDIR=tests/roots/test-records", f"BUILDDIR={tmp_path}", "SPHINXOPTS=-W -q")
     assert result.returncode == 0, result.stderr
@@ -62,7 +68,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_livehtml_serves_a_live_preview_on_loopback(tmp_path):
+def test_livehtml_serves_a_live_preview_on_loopback_and_leaves_the_site_alone(tmp_path):
+    # A built site with its PDF: the preview must neither replace it nor drop the PDF link.
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "mbodi-handbook.pdf").write_bytes(b"%PDF-1.5 stand-in\n")
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "index.html").write_text("the published site", encoding="utf-8")
     port = free_port()
     server = subprocess.Popen(
         ["make", "livehtml", f"PORT={port}", "SOURCEDIR=tests/roots/test-records", f"BUILDDIR={tmp_path}"],
@@ -78,6 +89,9 @@ def test_livehtml_serves_a_live_preview_on_loopback(tmp_path):
                 time.sleep(0.5)
         assert "Decisions" in page and "handbook-badge" in page
         assert "websocket-reload" in page  # the live-reload hook
+        assert "mbodi-handbook.pdf" in page  # the preview links the PDF as the site does
+        assert (tmp_path / "html" / "index.html").read_text(encoding="utf-8") == "the published site"
+        assert (tmp_path / "preview" / "engineering" / "adr" / "index.html").is_file()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

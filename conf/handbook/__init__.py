@@ -33,6 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .checklists import setup_checklists
     from .console import quiet_myst
     from .decisions import setup_decisions
+    from .focus import setup_focus
     from .highlighting import setup_highlighting
     from .linkcheck import setup_linkcheck
     from .navigation import setup_navigation
@@ -40,7 +41,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .pdf import setup_pdf
     from .policy import setup_policy
     from .quality import setup_quality
-    from .reading import setup_reading
     from .records import setup_records
     from .site_icon import setup_site_icon
     from .tags import setup_tags
@@ -58,7 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_policy(app)
     setup_pdf(app)
     setup_pages(app)
-    setup_reading(app)
+    setup_focus(app)
     setup_navigation(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)

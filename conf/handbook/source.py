@@ -38,16 +38,17 @@ class PageSource:
 def page_source(env: Any, docname: str) -> PageSource:
     """The page's lines and front matter, read once while the page is being read.
 
-    Kept in ``env.temp_data``, which Sphinx empties after each page, so nothing of it reaches the
+    Kept in ``env.current_document``, which Sphinx empties after each page, so nothing of it reaches the
     pickled environment.
     """
-    reading = env.temp_data.get("docname") == docname
-    if reading and "handbook_source" in env.temp_data:
-        return env.temp_data["handbook_source"]
+    current = env.current_document
+    reading = current.docname == docname
+    if reading and "handbook_source" in current:
+        return current["handbook_source"]
     lines = read_lines(env.doc2path(docname))
     found = PageSource(lines, read_front_matter("\n".join(lines)))
     if reading:
-        env.temp_data["handbook_source"] = found
+        current["handbook_source"] = found
     return found
 
 
