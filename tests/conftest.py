@@ -66,3 +66,16 @@ def build_tree(tmp_path: Path) -> Callable[..., Built]:
         return Built(app, warning.getvalue())
 
     return build
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test of a module that drives Chromium carries the ``browser`` tier, so that
+    ``make test-fast`` (``-m "not browser ..."``) never needs a browser."""
+    unmarked = sorted({item.module.__name__ for item in items
+                       if isinstance(item, pytest.Function) and item.module is not None
+                       and any(name.startswith("playwright") or getattr(value, "__module__", "").startswith("playwright")
+                               for name, value in vars(item.module).items())
+                       and item.get_closest_marker("browser") is None})
+    if unmarked:
+        raise pytest.UsageError(f"{', '.join(unmarked)} drive a browser but are not marked 'browser' "
+                                "(add: pytestmark = [pytest.mark.browser, pytest.mark.slow])")

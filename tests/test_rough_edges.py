@@ -90,7 +90,8 @@ def test_checklist_boxes_are_enabled_and_labelled_by_their_item(build_tree):
 def test_checklist_boxes_are_printed_in_the_pdf(build_tree):
     built = build_tree(CHECKLIST, buildername="latex")
     tex = next(built.outdir.glob("*.tex")).read_text(encoding="utf-8")
-    assert r"$\square$\ Read the" in tex and r"$\boxtimes$\ Already done" in tex
+    assert "☐\\ Read the" in tex and "☒\\ Already done" in tex
+    assert "\\begingroup\\renewcommand{\\labelitemi}{}" in tex
 
 
 def test_every_page_links_the_icon_and_the_site_root_has_favicon_ico(build_tree):

@@ -19,6 +19,8 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, PDF_NAME, RUNBOOK, RefusingPro
 
 from handbook.policy import csp
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 # Records every violation the page reports, before any of the page's own scripts runs
 # (Playwright's init scripts are not subject to the page's policy).
 RECORD_VIOLATIONS = """

@@ -137,6 +137,7 @@ def _guard(folder: Path, log: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(folder)}
 
 
+@pytest.mark.slow
 def test_make_check_opens_no_socket(tmp_path, tree):
     """The handbook itself, and a tree whose pages ask for URLs: not one connection is attempted."""
     log = tmp_path / "sockets.log"

@@ -35,9 +35,8 @@ def quoteattr(text: str) -> str:
 
 
 def accessible_name(box: Box) -> str:
-    entry = box.entry
-    details = ", ".join(part for part in (entry.status, entry.date) if part and part != "unknown")
-    return f"{entry.record_id}: {entry.title}" + (f" ({details})" if details else "")
+    """What the box says, with the title in full: the visible text starts the name (WCAG 2.5.3)."""
+    return f"{box.heading}: {box.entry.title}" if box.entry.title else box.heading
 
 
 def render(layout: Layout, href: Callable[[str], str], label: str, ident: str) -> str:
@@ -78,7 +77,7 @@ def _box(box: Box, url: str) -> str:
     for number, line in enumerate(box.title_lines, start=1):
         lines.append(f'<text x="{text_x:g}" y="{box.y + 6 + 12 + 15 * number:g}" class="handbook-map-title">'
                      f"{escape(line)}</text>")
-    return (f'<a href={quoteattr(url)} aria-label={quoteattr(name)} class="handbook-map-record '
+    return (f'<a href={quoteattr(url)} class="handbook-map-record '
             f'handbook-map-{box.entry.kind}"><title>{escape(name)}</title>'
             f'<rect x="{box.x:g}" y="{box.y:g}" width="{box.width:g}" height="{box.height:g}" rx="5" '
             f'fill="{fill}"/>' + "".join(lines) + "</a>")
