@@ -50,6 +50,8 @@ class FastNavigation:
         self.site: SiteNavigation | None = None
         self.checked = False  # False: compare the next page's markup with Furo's own
         self.signature = ""
+        self.parents_set_aside: dict[str, set[str]] | None = None
+        self.site_unchanged = False
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -91,12 +93,22 @@ class FastNavigation:
         # The first page's markup is compared with Furo's own whenever this navigation (or the
         # software making it) was not already compared in a build that succeeded.
         self.checked = not changed
+        self.site_unchanged = not changed
         return freshness.every_page(env) if changed else []
+
+    def env_check_consistency(self, app: Any, env: Any) -> None:
+        # After the environment is pickled, before the pages are written: with no title, heading or
+        # toctree changed, the pages whose toctree lists an edited page show nothing new.
+        if self.site_unchanged and self.parents_set_aside is None:
+            self.parents_set_aside = upstream.set_aside_toctree_parents(env)
 
     def build_finished(self, app: Any, exception: BaseException | None) -> None:
         if exception is None and self.signature:
             freshness.remember(app, self.signature)
-        self.signature = ""
+        self.signature, self.site_unchanged = "", False
+        if self.parents_set_aside is not None:
+            upstream.restore_toctree_parents(app.env, self.parents_set_aside)
+            self.parents_set_aside = None
         if self.furo is not None:
             upstream.uninstall(self.furo)
         self.resolved = self.site = None
@@ -155,6 +167,7 @@ def setup_navigation(app: Any) -> None:
     navigation = FastNavigation()
     app.connect("builder-inited", navigation.builder_inited)
     app.connect("env-get-updated", navigation.env_get_updated)
+    app.connect("env-check-consistency", navigation.env_check_consistency, priority=900)
     app.connect("html-page-context", navigation.before_furo, priority=BEFORE_FURO)
     app.connect("html-page-context", navigation.after_furo, priority=AFTER_FURO)
     app.connect("build-finished", navigation.build_finished)

@@ -14,6 +14,9 @@ navigation was not compared with is a warning and Furo's own navigation, never a
 - The ``toctree`` function Sphinx puts in a page's context is a lambda defined in
   ``StandaloneHTMLBuilder.handle_page``; an extension that replaces it is recognised by its
   ``__qualname__`` (:func:`is_sphinxs_toctree`).
+- ``env.files_to_rebuild``, read by ``Builder.write`` only, after the environment is pickled:
+  set aside when the site's signature shows that the pages it would add show nothing new
+  (:func:`set_aside_toctree_parents`).
 - ``BuildEnvironment.master_doctree``, a ``functools.cached_property`` that Sphinx's pickling of
   the environment does not clear: read before the environment is saved, the root page's doctree
   is stored with it and a later build resolves every toctree from that stale copy (a page added to
@@ -122,6 +125,25 @@ def forget_root_doctree(env: BuildEnvironment) -> None:
     env.__dict__.pop("master_doctree", None)
 
 
+def set_aside_toctree_parents(env: BuildEnvironment) -> dict[str, set[str]]:
+    """Empty Sphinx's "write the page whose toctree lists a written page" table; return it.
+
+    ``Builder.write`` adds, for every page it writes, the pages whose toctree lists it, for the
+    titles and headings they show. When the site's signature says no title or heading changed,
+    those pages show nothing new. The table is pickled before this runs and put back by
+    :func:`restore_toctree_parents`.
+    """
+    table = env.files_to_rebuild
+    env.files_to_rebuild = {}
+    return table
+
+
+def restore_toctree_parents(env: BuildEnvironment, table: dict[str, set[str]]) -> None:
+    for docname, parents in env.files_to_rebuild.items():
+        table.setdefault(docname, set()).update(parents)
+    env.files_to_rebuild = table
+
+
 # --- what the code above relies on, checked against the installed code --------------------------------
 
 
@@ -140,6 +162,10 @@ def differences(furo: ModuleType | None = None) -> list[str]:
     if "ctx['toctree'] = lambda **kwargs: self._get_local_toctree(pagename, **kwargs)" not in handle_page:
         found.append("Sphinx: handle_page no longer sets ctx['toctree'] to a lambda calling "
                      "_get_local_toctree; review is_sphinxs_toctree()")
+    write = inspect.getsource(Builder.write)
+    if "env.files_to_rebuild.get(docname, ())" not in write:
+        found.append("Sphinx: Builder.write no longer adds the pages of env.files_to_rebuild; review "
+                     "set_aside_toctree_parents()")
     furo = furo if furo is not None else furo_module()
     if furo is not None:
         found.extend(f"Furo: {text}" for text in _furo_differences(furo))
