@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
@@ -67,8 +66,8 @@ class FastNavigation:
             return
         why = upstream.unsupported(furo)
         if why is not None:
-            logger.warning("handbook navigation: %s; Furo computes the navigation (install the pinned "
-                           "version, or %s)", why, upstream.TURN_OFF, type="handbook", subtype="navigation")
+            warn(HandbookWarning.NAVIGATION, f"handbook navigation: {why}; Furo computes the navigation "
+                                             f"(install the pinned version, or {upstream.TURN_OFF})")
             return
         if not upstream.standard_links(app.builder):
             logger.info("handbook navigation: the %s builder writes its own links; Furo computes the "
