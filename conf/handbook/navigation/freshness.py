@@ -7,7 +7,10 @@ kept from build to build, and when it differs every page is written: what a clea
 write. An edit to a page's body leaves the signature alone, and the build stays incremental.
 
 The signature lives in a small file beside Sphinx's doctrees, not in the environment: nothing
-here is pickled with it, and a build that fails does not record it.
+here is pickled with it, and a build that fails does not record it. Should the sidebar ever move
+into one shared file that every page loads, a change to the navigation alone would need that file
+written, not every page; each page's previous/next links would then be all it shows of other
+pages, and ``site_signature`` is where the two parts would be told apart.
 """
 
 from __future__ import annotations
