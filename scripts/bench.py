@@ -373,7 +373,7 @@ def bench_incremental(root: Path, records: int) -> dict:
     if first.returncode:
         return {"error": f"the build failed; see {first.log}"}
 
-    def timed(name: str, edit: Callable[[], None], *options: str) -> dict:
+    def timed(name: str, edit: Callable[[], object], *options: str) -> dict[str, Any]:
         before = mtimes(out, docnames)
         edit()
         result = run([*sphinx(CONF, source, out), *options], root / f"{name}.log")
@@ -389,7 +389,7 @@ def bench_incremental(root: Path, records: int) -> dict:
 
     page = sorted(source.glob("engineering/topic-*/page-*.md"))[0]
     record = sorted(source.glob("engineering/adr/0*.md"))[records // 2]
-    results = {
+    results: dict[str, Any] = {
         "pages": len(docnames), "records": records,
         "page_body": timed("page body edit", edit_body(page, "in practice.")),
         "record_body": timed("record body edit", edit_body(record, "We decided.")),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pickle
 
-import pytest
-
 import incremental_tree as tree_model
+import pytest
 from incremental_tree import Page, Record, Tree
+
+pytestmark = pytest.mark.slow  # real builds, each edit built twice
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +57,7 @@ def test_a_page_added_to_the_root_toctree_is_in_every_sidebar(tmp_path, builder,
 def test_the_environment_never_keeps_a_copy_of_the_root_doctree(tmp_path):
     # The cause of the fault above: Sphinx caches the root doctree on the environment, and a
     # copy read before the environment was pickled was used, stale, by the next build.
-    scratch = Scratch(tmp_path, Tree.small())
+    Scratch(tmp_path, Tree.small())
     doctreedir = tmp_path / "incremental" / "doctrees"
     env = pickle.loads((doctreedir / "environment.pickle").read_bytes())
     assert "master_doctree" not in vars(env)

@@ -10,10 +10,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 import incremental_tree as tree_model
+import pytest
 from incremental_tree import Section, Tree
+
+pytestmark = pytest.mark.slow  # real builds, each edit built twice
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": tree_model.SOURCE_DATE_EPOCH, "NO_COLOR": "1"}

@@ -18,12 +18,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import incremental_tree as tree_model
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
-import incremental_tree as tree_model
 from incremental_tree import Page, Record, Section, Tree
+
+pytestmark = pytest.mark.slow  # real builds, each edit built twice
 
 EXAMPLES = int(os.environ.get("HANDBOOK_STATEFUL_EXAMPLES", "4"))
 STEPS = int(os.environ.get("HANDBOOK_STATEFUL_STEPS", "8"))

@@ -16,7 +16,6 @@ pages, and ``site_signature`` is where the two parts would be told apart.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,5 +66,5 @@ def remember(app: Any, signature: str) -> None:
     path.write_text(signature + "\n", encoding="utf-8")
 
 
-def every_page(env: BuildEnvironment) -> Iterable[str]:
+def every_page(env: BuildEnvironment) -> list[str]:
     return sorted(env.found_docs)

@@ -66,13 +66,13 @@ def unsupported(furo: ModuleType) -> str | None:
     return None
 
 
-def furos_own(furo: ModuleType) -> Callable[[Context], str]:
+def furos_own(furo: Any) -> Callable[[Context], str]:
     """Furo's own ``_compute_navigation_tree``, even while the handbook's wrapper is installed."""
     current = furo._compute_navigation_tree
     return getattr(current, _ORIGINAL, current)
 
 
-def install(furo: ModuleType) -> None:
+def install(furo: Any) -> None:
     """Route Furo's navigation through the handbook for the pages it announces (once per build)."""
     if getattr(furo._compute_navigation_tree, _ORIGINAL, None) is not None:
         return
@@ -90,7 +90,7 @@ def install(furo: ModuleType) -> None:
     furo._compute_navigation_tree = navigation_tree
 
 
-def uninstall(furo: ModuleType) -> None:
+def uninstall(furo: Any) -> None:
     original = getattr(furo._compute_navigation_tree, _ORIGINAL, None)
     if original is not None:
         furo._compute_navigation_tree = original
@@ -113,7 +113,7 @@ def local_toctree(builder: StandaloneHTMLBuilder, stand_in: Any, docname: str, *
 def standard_links(builder: Builder) -> bool:
     """True when links and the toctree call are those of the html and dirhtml builders."""
     return (type(builder).get_relative_uri is Builder.get_relative_uri
-            and type(builder)._get_local_toctree is StandaloneHTMLBuilder._get_local_toctree)
+            and getattr(type(builder), "_get_local_toctree", None) is StandaloneHTMLBuilder._get_local_toctree)
 
 
 def is_sphinxs_toctree(toctree: Any) -> bool:
