@@ -24,13 +24,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from conftest import write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import sync_playwright
 from sphinx.testing.util import SphinxTestApp
 from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, serving
-
-from conftest import write_tree
 
 DEFAULT_EXAMPLES = 6  # in `make test`; the weekly job sets HANDBOOK_FUZZ_EXAMPLES
 EXAMPLES = int(os.environ.get("HANDBOOK_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
@@ -279,7 +278,8 @@ myst:
 
 <a href="java&#9;script:alert(3)">three</a>
 
-<svg width="40" height="20"><a><animate attributeName="href" values="javascript:alert(4)" dur="1ms" fill="freeze"/><text y="15">four</text></a></svg>
+<svg width="40" height="20"><a><animate attributeName="href" values="javascript:alert(4)" dur="1ms" fill="freeze"/>
+<text y="15">four</text></a></svg>
 
 <iframe srcdoc="&lt;script&gt;alert(5)&lt;/script&gt;"></iframe>
 
