@@ -11,6 +11,10 @@ cross-links, code blocks, tables, a hidden toctree and an orphan page) and build
   ``{adr-index}``) are left out of the stock tree, which is otherwise the same;
 - handbook: ``conf/`` as ``make html`` uses it, then a one-page edit rebuilt end to end.
 
+Then, on a handbook with 400 decision records, it times edits on the reused build folder: an
+ordinary page's body, one record's body (at most 1.5x the page edit, writing that record alone),
+and a navigation change (no more than writing every page); see ``bench_incremental``.
+
 Every page's navigation (Furo's ``.sidebar-tree``) must be the same in both builds, or the bench
 fails. It also times ``make pdf`` on the real handbook when the Makefile has that target. Results
 go to the terminal and to ``<builddir>/results.json``.
@@ -28,6 +32,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -342,6 +347,79 @@ def bench_size(pages: int, root: Path) -> dict:
     }
 
 
+RECORDS = 400  # decision records in the incremental benchmark's tree
+QUICK_RECORDS = 20
+NAVIGATION_MARK = "A renamed page"
+
+
+def bench_incremental(root: Path, records: int) -> dict:
+    """What an edit costs on a reused build folder, in a handbook with ``records`` ADRs.
+
+    Each edit is timed as `make html` runs it (a sphinx-build process on the previous build folder):
+    an ordinary page's body, one ADR's body (which must write that ADR alone and cost at most 1.5x
+    the page edit), and a navigation change (a page's title: every page shows it, so every page is
+    written; it must cost no more than writing every page, ``sphinx-build -a`` with nothing read).
+    """
+    shutil.rmtree(root, ignore_errors=True)
+    files = handbook_sources(100)
+    for number in range(1, records + 1):
+        path, text = _adr(number, stock=False)
+        files[path] = text
+    source = write_sources(root / "src", files)
+    out = root / "html"
+    docnames = sorted(path.relative_to(source).with_suffix("").as_posix() for path in source.rglob("*.md"))
+    print(f"\n== incremental builds: {len(docnames)} pages, {records} decision records ==", flush=True)
+    first = run(sphinx(CONF, source, out), root / "full.log")
+    if first.returncode:
+        return {"error": f"the build failed; see {first.log}"}
+
+    def timed(name: str, edit: Callable[[], object], *options: str) -> dict[str, Any]:
+        before = mtimes(out, docnames)
+        edit()
+        result = run([*sphinx(CONF, source, out), *options], root / f"{name}.log")
+        written = sorted(docname for docname, mtime in mtimes(out, docnames).items() if before[docname] != mtime)
+        print(f"  {name}: {result.seconds:.2f} s, {len(written)} pages written", flush=True)
+        return {**asdict(result), "written": written}
+
+    def edit_body(path: Path, old: str) -> Callable[[], None]:
+        def edit() -> None:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(old, f"{old} {EDIT_MARK}", 1), encoding="utf-8")
+        return edit
+
+    page = sorted(source.glob("engineering/topic-*/page-*.md"))[0]
+    record = sorted(source.glob("engineering/adr/0*.md"))[records // 2]
+    results: dict[str, Any] = {
+        "pages": len(docnames), "records": records,
+        "page_body": timed("page body edit", edit_body(page, "in practice.")),
+        "record_body": timed("record body edit", edit_body(record, "We decided.")),
+        "full_write": timed("every page written, nothing read (-a)", lambda: None, "-a"),
+    }
+    leaf = sorted(source.glob("engineering/topic-*/page-*.md"))[1]
+    results["navigation"] = timed("navigation change (a title)", lambda: leaf.write_text(
+        f"# {NAVIGATION_MARK}\n" + leaf.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8"))
+    record_ratio = results["record_body"]["seconds"] / results["page_body"]["seconds"]
+    navigation_ratio = results["navigation"]["seconds"] / results["full_write"]["seconds"]
+    results["record_to_page"] = round(record_ratio, 2)
+    results["navigation_to_full_write"] = round(navigation_ratio, 2)
+    expected_record = [record.relative_to(source).with_suffix("").as_posix()]
+    problems = []
+    if results["record_body"]["written"] != expected_record:
+        problems.append(f"a record body edit wrote {len(results['record_body']['written'])} pages, not only "
+                        f"{expected_record[0]}")
+    if record_ratio > 1.5:
+        problems.append(f"a record body edit cost {record_ratio:.2f}x a page body edit (at most 1.5x)")
+    if len(results["navigation"]["written"]) != len(docnames):
+        problems.append("a navigation change did not write every page")
+    # A navigation change reads the edited page besides writing every page; 10% covers that and
+    # the noise of a shared machine.
+    if navigation_ratio > 1.1:
+        problems.append(f"a navigation change cost {navigation_ratio:.2f}x writing every page")
+    print(f"  record edit / page edit: {record_ratio:.2f}x (at most 1.5x); navigation change / full write: "
+          f"{navigation_ratio:.2f}x", flush=True)
+    return {**results, **({"error": "; ".join(problems)} if problems else {})}
+
+
 def bench_pdf(builddir: Path) -> dict:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     if not re.search(r"^pdf:", makefile, re.M):
@@ -414,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         results["sizes"].append(bench_size(pages, builddir / f"pages-{pages}"))
         if "error" in results["sizes"][-1]:
             break
+    results["incremental"] = bench_incremental(builddir / "incremental", QUICK_RECORDS if options.quick else RECORDS)
     results["pdf"] = {"skipped": "--quick"} if options.quick else bench_pdf(builddir)
 
     print("\n" + table(results["sizes"]))
@@ -432,12 +511,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pdf (real handbook): {pdf['seconds']:.1f} s" + ("" if pdf["returncode"] == 0 else " FAILED"))
     (builddir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"results: {builddir / 'results.json'}")
+    incremental = results["incremental"]
+    if "error" in incremental:
+        print(f"FAILED incremental builds: {incremental['error']}", file=sys.stderr)
     failures = [size for size in results["sizes"] if "error" in size]
     for size in failures:
         print(f"FAILED at {size['pages']} pages: {size['error']}"
               + (f" (first: {', '.join(size.get('navigation_differs_on', [])[:5])})"
                  if size.get("navigation_differs_on") else ""), file=sys.stderr)
-    return 1 if failures else 0
+    return 1 if failures or "error" in incremental else 0
 
 
 if __name__ == "__main__":

@@ -174,3 +174,8 @@ def test_a_script_past_the_gate_does_not_run(browser, tmp_path):
         assert dialogs == []
         blocked = page.evaluate("window.__violations")
         assert len(blocked) >= 3 and all(v.startswith("script-src") for v in blocked), blocked
+
+
+def test_readme_shows_the_same_policy_as_a_header():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"Content-Security-Policy: {csp.policy()}; frame-ancestors 'self'\n" in readme

@@ -1,4 +1,4 @@
-"""Furo's navigation at the cost of one page, not of one site per page.
+"""Furo's navigation at the cost of one page, not of one site per page; every page up to date.
 
 Stock Furo asks Sphinx for the whole global toctree and re-parses it with BeautifulSoup for every
 page, so writing a site takes time proportional to pages x pages. Here the tree is resolved once a
@@ -7,26 +7,27 @@ build and rendered by Furo's own code once; each page's copy is then joined from
 every page with Furo's own, and in a build whose navigation is new the first page is also
 computed by Furo and compared (a difference warns and hands the rest of the build to Furo).
 Pages the template cannot stand for (linked from two toctrees, below a page whose title is in
-``.. only::``, or with a ``toctree()`` another extension replaced) are left to Furo.
+``.. only::``, or with a ``toctree()`` another extension replaced) are left to Furo. Every use of
+Sphinx's and Furo's private code is in ``upstream.py``; with a Furo the fast navigation was not
+compared with, the build warns and Furo computes the navigation.
 
-Also: a page's navigation shows every page's title, so when the navigation changes (a title, a
-toctree) every page is written again, not only the edited ones, which stock Sphinx would leave
-with the old navigation (``freshness.py``).
+Also, with any theme: an incremental build writes what a clean build would. A page's navigation
+and previous/next links show every page's title, so when those change every page is written
+again (``freshness.py``), and pages a build no longer makes leave the output (``leftovers.py``).
 
-``handbook_fast_navigation = False`` in conf.py turns all of it off; so does any theme but Furo.
+``handbook_fast_navigation = False`` in conf.py turns the fast navigation off.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
 from ..warnings_ import HandbookWarning, warn
-from . import freshness
-from . import furo as furo_hooks
+from . import freshness, upstream
+from .leftovers import Leftovers
 from .markup import MarkupMismatch
 from .site import ResolvedToctree, SiteNavigation
 
@@ -48,18 +49,27 @@ class FastNavigation:
         self.site: SiteNavigation | None = None
         self.checked = False  # False: compare the next page's markup with Furo's own
         self.signature = ""
+        self.parents_set_aside: dict[str, set[str]] | None = None
+        self.site_unchanged = False
 
     # --- start-up -------------------------------------------------------------------------------
 
     def builder_inited(self, app: Any) -> None:
         self.furo, self.active = None, False
+        upstream.forget_root_doctree(app.env)  # a stale one may come with an older environment
         if not app.config.handbook_fast_navigation or "furo" not in app.extensions:
             return  # not Furo (or turned off): nothing to do
         if not isinstance(app.builder, StandaloneHTMLBuilder):
             return
-        furo = furo_hooks.furo_module()
-        furo_hooks.check_supported(furo)
-        if not _standard_links(app.builder):
+        furo = upstream.furo_module()
+        if furo is None:
+            return
+        why = upstream.unsupported(furo)
+        if why is not None:
+            warn(HandbookWarning.NAVIGATION, f"handbook navigation: {why}; Furo computes the navigation "
+                                             f"(install the pinned version, or {upstream.TURN_OFF})")
+            return
+        if not upstream.standard_links(app.builder):
             logger.info("handbook navigation: the %s builder writes its own links; Furo computes the "
                         "navigation", app.builder.name)
             return
@@ -68,48 +78,60 @@ class FastNavigation:
     # --- once a build -----------------------------------------------------------------------------
 
     def env_get_updated(self, app: Any, env: Any) -> list[str]:
-        """Resolve the tree for this build; if the navigation changed, every page must be written."""
-        self.site, self.checked = None, False
-        if not self.active:
+        """Resolve the tree for this build; if what every page shows changed, write every page."""
+        self.site, self.resolved, self.checked = None, None, False
+        if not isinstance(app.builder, StandaloneHTMLBuilder):
             return []
-        furo_hooks.install(self.furo)  # taken out again when the build finishes
-        self.resolved = ResolvedToctree.resolve(app.builder, furo_hooks.furos_own(self.furo))
-        self.signature = self.resolved.signature(*_software(self.furo))
+        navigation = ""
+        if self.active:
+            upstream.install(self.furo)  # taken out again when the build finishes
+            self.resolved = ResolvedToctree.resolve(app.builder, upstream.furos_own(self.furo))
+            navigation = self.resolved.signature()
+        self.signature = freshness.site_signature(env, *_software(self.furo), navigation)
         changed = freshness.changed(app, self.signature)
         # The first page's markup is compared with Furo's own whenever this navigation (or the
         # software making it) was not already compared in a build that succeeded.
         self.checked = not changed
-        return sorted(env.found_docs) if changed else []
+        self.site_unchanged = not changed
+        return freshness.every_page(env) if changed else []
+
+    def env_check_consistency(self, app: Any, env: Any) -> None:
+        # After the environment is pickled, before the pages are written: with no title, heading or
+        # toctree changed, the pages whose toctree lists an edited page show nothing new.
+        if self.site_unchanged and self.parents_set_aside is None:
+            self.parents_set_aside = upstream.set_aside_toctree_parents(env)
 
     def build_finished(self, app: Any, exception: BaseException | None) -> None:
-        if self.furo is None:
-            return
-        if exception is None and self.active and self.signature:
+        if exception is None and self.signature:
             freshness.remember(app, self.signature)
-        furo_hooks.forget()
-        furo_hooks.uninstall(self.furo)
+        self.signature, self.site_unchanged = "", False
+        if self.parents_set_aside is not None:
+            upstream.restore_toctree_parents(app.env, self.parents_set_aside)
+            self.parents_set_aside = None
+        if self.furo is not None:
+            upstream.uninstall(self.furo)
         self.resolved = self.site = None
 
     # --- every page -----------------------------------------------------------------------------
 
     def before_furo(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: Any) -> None:
-        if not self.active or not _sphinx_toctree(context):
+        if not self.active or not upstream.is_sphinxs_toctree(context.get("toctree")):
             return
-        furo_hooks.expect(context, lambda: self.for_page(app, pagename, context))
+        upstream.announce(context, lambda: self.for_page(app, pagename, context))
 
     def after_furo(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
                    doctree: Any) -> None:
-        furo_hooks.forget()
+        upstream.withdraw(context)
 
     def for_page(self, app: Any, pagename: str, context: dict[str, Any]) -> str | None:
         if not self.active:
             return None
         if self.site is None:
             if self.resolved is None:  # a build that did not announce itself: resolve now
-                self.resolved = ResolvedToctree.resolve(app.builder, furo_hooks.furos_own(self.furo))
+                self.resolved = ResolvedToctree.resolve(app.builder, upstream.furos_own(self.furo))
             try:
-                self.site = SiteNavigation(app.builder, self.resolved, furo_hooks.furos_own(self.furo))
+                self.site = SiteNavigation(app.builder, self.resolved, upstream.furos_own(self.furo))
             except MarkupMismatch as error:
                 self._give_up(f"Furo's navigation markup was not what it expected ({error})", pagename)
                 return None
@@ -117,7 +139,7 @@ class FastNavigation:
         if markup is not None and not self.checked:
             self.checked = True
             with logging.suppress_logging():  # Furo's toctree warnings were printed once already
-                furos = furo_hooks.furos_own(self.furo)(context)
+                furos = upstream.furos_own(self.furo)(context)
             if furos != markup:
                 self._give_up("its navigation differed from Furo's", pagename)
                 return furos
@@ -125,15 +147,8 @@ class FastNavigation:
 
     def _give_up(self, why: str, pagename: str) -> None:
         warn(HandbookWarning.NAVIGATION, f"handbook navigation: {why} on this page; Furo computes the navigation "
-             f"for the rest of this build (report it, or {furo_hooks.TURN_OFF})", pagename)
+             f"for the rest of this build (report it, or {upstream.TURN_OFF})", pagename)
         self.active = False
-
-
-def _standard_links(builder: Any) -> bool:
-    # The per-folder links (links.py) and the toctree call (site.py) are those of the html and
-    # dirhtml builders; a builder that changes either (singlehtml does) keeps Furo's own path.
-    return (type(builder).get_relative_uri is Builder.get_relative_uri
-            and type(builder)._get_local_toctree is StandaloneHTMLBuilder._get_local_toctree)
 
 
 def _software(furo: Any) -> tuple[str, ...]:
@@ -141,14 +156,8 @@ def _software(furo: Any) -> tuple[str, ...]:
     import docutils
     import sphinx
 
-    return (f"furo {furo.__version__}", f"sphinx {sphinx.__version__}", f"docutils {docutils.__version__}",
-            f"beautifulsoup4 {bs4.__version__}")
-
-
-def _sphinx_toctree(context: dict[str, Any]) -> bool:
-    # Only when the page's toctree() is Sphinx's own: an extension that replaced it gets Furo's path.
-    toctree = context.get("toctree")
-    return getattr(toctree, "__qualname__", "").startswith("StandaloneHTMLBuilder.handle_page.")
+    return (f"furo {getattr(furo, '__version__', 'off')}", f"sphinx {sphinx.__version__}",
+            f"docutils {docutils.__version__}", f"beautifulsoup4 {bs4.__version__}")
 
 
 def setup_navigation(app: Any) -> None:
@@ -157,6 +166,11 @@ def setup_navigation(app: Any) -> None:
     navigation = FastNavigation()
     app.connect("builder-inited", navigation.builder_inited)
     app.connect("env-get-updated", navigation.env_get_updated)
+    app.connect("env-check-consistency", navigation.env_check_consistency, priority=900)
     app.connect("html-page-context", navigation.before_furo, priority=BEFORE_FURO)
     app.connect("html-page-context", navigation.after_furo, priority=AFTER_FURO)
     app.connect("build-finished", navigation.build_finished)
+    leftovers = Leftovers()
+    app.connect("builder-inited", leftovers.builder_inited)
+    app.connect("html-page-context", leftovers.page_written)
+    app.connect("build-finished", leftovers.build_finished)

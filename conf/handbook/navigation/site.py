@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx import addnodes
 
+from . import upstream
 from .links import LinkTable, folder_of
 from .markup import NavigationTemplate, anchor_text, build_template
 
@@ -70,9 +71,12 @@ class ResolvedToctree:
 
         def toctree(**kwargs: Any) -> str:
             # The builder's own method, run on the stand-in: Furo's arguments, Sphinx's defaults.
-            return type(builder)._get_local_toctree(stand_in, NO_PAGE, **kwargs)
+            return upstream.local_toctree(builder, stand_in, NO_PAGE, **kwargs)
 
-        furos_own({"toctree": toctree})  # Furo asks for its tree with the arguments it always uses
+        try:
+            furos_own({"toctree": toctree})  # Furo asks for its tree with the arguments it always uses
+        finally:
+            upstream.forget_root_doctree(builder.env)  # never pickled with the environment
         return cls(stand_in.tree, stand_in.targets)
 
     def signature(self, *software: str) -> str:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -118,10 +119,9 @@ def _report(app: Any, breaches: list[page.Breach], docname: str | None, path: Pa
         return
     if docname is not None:
         lines = page_source(app.env, docname).lines
-        located = locate(lines, [(breach.snippet, None) for breach in breaches])
-        found_at = [line if breach.snippet and any(breach.snippet in text for text in lines) else None
-                    for breach, line in zip(breaches, located, strict=False)]
-        locations: list[Any] = [(docname, line) for line in found_at]
+        needles = [_needle(breach.snippet, lines) for breach in breaches]
+        located = locate(lines, [(needle or "", None) for needle in needles])
+        locations: list[Any] = [(docname, line if needle else None) for needle, line in zip(needles, located, strict=False)]
     else:
         out_lines = html.split("\n")
         located = locate(out_lines, [(breach.snippet, None) for breach in breaches])
@@ -130,6 +130,17 @@ def _report(app: Any, breaches: list[page.Breach], docname: str | None, path: Pa
         what = "the page brings in active content" if breach.rule == "active-content" else \
             "the page loads from another origin"
         warn(HandbookWarning.for_rule("", breach.rule), f"{what}: {breach.message}", location)
+
+
+def _needle(snippet: str, lines: list[str]) -> str | None:
+    """What to look for in the source to find a breach's line: the snippet as the browser read it,
+    as HTML writes it, or (for a URL whose scheme is spelt with entities or breaks) what follows
+    the scheme; None when the source shows none of them (the theme, or text no writer typed)."""
+    candidates = [snippet, escape(snippet, quote=False), escape(snippet)]
+    scheme, colon, rest = snippet.partition(":")
+    if colon and len(rest.strip()) >= 4:
+        candidates += [rest.strip(), escape(rest.strip())]
+    return next((text for text in candidates if text and any(text in line for line in lines)), None)
 
 
 def _check_stylesheet(path: Path, name: str) -> None:

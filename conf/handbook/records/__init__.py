@@ -12,7 +12,7 @@ def setup_records(app: Any) -> None:
     # Sphinx's side is imported here, not at the top: scripts/new_record.py imports this package's
     # plain modules (kinds, names, scaffolding) and must start without loading Sphinx.
     from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
-    from .domain import DecisionRecordsDomain, check_consistency, pages_to_reread
+    from .domain import DecisionRecordsDomain, check_consistency, pages_to_rewrite, remember_records
     from .nodes import record_index_placeholder, status_box_placeholder
     from .render import fill_placeholders
 
@@ -28,7 +28,8 @@ def setup_records(app: Any) -> None:
     app.add_directive("rfc-status", RfcStatus)
     app.add_directive("adr-index", AdrIndex)
     app.add_directive("rfc-index", RfcIndex)
-    app.connect("env-get-outdated", pages_to_reread)
+    app.connect("env-get-outdated", remember_records)
+    app.connect("env-get-updated", pages_to_rewrite)
     app.connect("env-check-consistency", check_consistency)
     app.connect("doctree-resolved", fill_placeholders)
     app.connect("config-inited", _check_record_dirs)

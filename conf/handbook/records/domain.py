@@ -42,6 +42,7 @@ class DecisionRecordsDomain(PageDataDomain):
     # boxes: docname -> kinds of status box it shows.
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {"records": {}, "indexes": {}, "boxes": {}}
     tables = ("records", "indexes", "boxes")
+    before: dict[str, dict[str, Any]] = {}  # the records table as the last build left it (not pickled)
 
     @property
     def records(self) -> dict[str, dict[str, Any]]:
@@ -144,22 +145,43 @@ def check_consistency(app: Any, env: Any) -> None:
         warn(record_warning(problem.rule), problem.message, (problem.docname, problem.line))
 
 
-def pages_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str],
-                    removed: Set[str]) -> Iterable[str]:
-    """Keep indexes and related status boxes from going stale on an incremental build.
+def remember_records(app: Any, env: Any, added: Set[str], changed: Set[str],
+                     removed: Set[str]) -> Iterable[str]:
+    """``env-get-outdated``: what every record showed before this build reads anything."""
+    domain: DecisionRecordsDomain = env.domains["records"]
+    domain.before = dict(domain.records)
+    return []
 
-    A page that shows an index, or a box naming another record's title, depends on other pages.
-    When any page in a records folder is added, changed or removed, re-read the pages that show
-    indexes and the records of that kind (they are few, and re-reading is cheap next to a stale log).
+
+def pages_to_rewrite(app: Any, env: Any) -> Iterable[str]:
+    """``env-get-updated``: the pages that show a record whose shown facts changed in this build.
+
+    Indexes and status boxes are filled in when a page is written, so a page that shows another
+    record needs writing, not reading, and only when what it shows of that record changed: its
+    number, title, status, date or relations, or the record appeared or went. An edit to a
+    record's body changes none of these and writes that record alone.
     """
     domain: DecisionRecordsDomain = env.domains["records"]
-    record_dirs = env.config.handbook_record_dirs
-    touched_kinds = {
-        kind.name for docname in (added | changed | removed)
-        if (kind := record_kind_for(docname, record_dirs)) is not None
-    }
-    if not touched_kinds:
+    before, now = domain.before, domain.records
+    domain.before = {}
+    moved = [docname for docname in before.keys() | now.keys()
+             if _shown(before.get(docname)) != _shown(now.get(docname))]
+    if not moved:
         return []
-    outdated = {docname for docname, kinds in domain.indexes.items() if touched_kinds & set(kinds)}
-    outdated |= {docname for docname, fields in domain.records.items() if fields["kind"] in touched_kinds}
-    return sorted(outdated - removed)
+    kinds = {fields["kind"] for docname in moved for fields in (before.get(docname), now.get(docname)) if fields}
+    numbers = {(fields["kind"], fields["number"]) for docname in moved
+               for fields in (before.get(docname), now.get(docname)) if fields}
+    outdated = {docname for docname, shown in domain.indexes.items() if kinds & set(shown)}
+    outdated |= {docname for docname, fields in now.items()
+                 if {(fields["kind"], number) for number in _related(fields)} & numbers}
+    return sorted(outdated & env.found_docs)
+
+
+def _shown(fields: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Line numbers are where warnings point, not anything a page shows.
+    return None if fields is None else {key: value for key, value in fields.items() if key != "lines"}
+
+
+def _related(fields: dict[str, Any]) -> list[int]:
+    superseded_by = fields["superseded_by"]
+    return [*fields["supersedes"], *([superseded_by] if superseded_by is not None else [])]
