@@ -190,6 +190,28 @@ def finding_of(record: logging.LogRecord) -> Finding:
     return finding
 
 
+def in_writers_words(findings: list[Finding], app: Any) -> None:
+    """Reference findings reworded in the writer's terms, with a "did you mean" where one fits."""
+    from handbook.quality.wording import Known, reword
+
+    env = app.env
+    ids = env.domains["quality"].data.get("ids", {})
+    std = env.domains["std"]
+    known = Known(pages=frozenset(env.found_docs),
+                  anchors={docname: frozenset(found) for docname, found in ids.items()},
+                  labels=frozenset(std.labels) | frozenset(std.anonlabels))
+    pages = {str(Path(env.doc2path(docname)).resolve()): docname for docname in env.found_docs}
+    for finding in findings:
+        if finding.kind not in ("reference", "toctree", "missing-file"):
+            continue
+        docname = pages.get(str(Path(finding.file).resolve()))
+        better = reword(finding.message, docname, known)
+        if better is not None:
+            finding.message = better.message
+            if better.suggestion:
+                finding.hint = f"{better.suggestion} {finding.hint[:1].upper()}{finding.hint[1:]}"
+
+
 def split_location(location: object) -> tuple[str, int | None]:
     """``path:line`` or ``path`` (as Sphinx's translator leaves a record's location) to its parts."""
     if not location or not isinstance(location, str):
@@ -368,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for path, what in ((args.source, "source tree"), (args.conf / "conf.py", "configuration")):
         if not path.exists():
-            print(f"make check: the {what} {path} does not exist", file=sys.stderr)
+            print(f"make check: cannot run: the {what} {path} does not exist", file=sys.stderr)
             return 2
 
     outdir = args.builddir / "check"
@@ -382,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     config = app.config if app else None
     findings = [finding for collector in collected for finding in collector.findings()]
     if app is not None:
+        in_writers_words(findings, app)
         findings.extend(overdue_reviews(app, args.source))
         findings.extend(exempt_pages(app))
         if args.since:

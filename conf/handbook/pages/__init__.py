@@ -147,7 +147,8 @@ def _conf_line(app: Any, text: str) -> int:
     return next((number for number, line in enumerate(lines, 1) if text in line), 1)
 
 
-def _add_templates(app: Any, config: Any) -> None:
+def _configure_pages(app: Any, config: Any) -> None:
+    """``config-inited``: the pages' templates, the day reviews are judged by, and the source links."""
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     if not config.handbook_today:
         config.handbook_today = build_day().isoformat()
@@ -169,6 +170,6 @@ def setup_pages(app: Any) -> None:
                          "html", types=frozenset({str}))
     app.add_domain(PagesDomain)
     owners.setup_owners(app)
-    app.connect("config-inited", _add_templates)
+    app.connect("config-inited", _configure_pages)
     app.connect("doctree-resolved", show_review)
     app.connect("html-collect-pages", collect_redirect_pages)

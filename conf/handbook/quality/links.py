@@ -20,7 +20,6 @@ LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("img", "src"), ("source", "
 @dataclasses.dataclass(frozen=True)
 class RawLink:
     line: int  # 0-based line within the HTML block
-    tag: str
     url: str
 
 
@@ -38,7 +37,7 @@ class _LinkParser(HTMLParser):
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
             elif (tag, name) in LINK_ATTRIBUTES:
-                self.links.append(RawLink(line, tag, value.strip()))
+                self.links.append(RawLink(line, value.strip()))
 
     handle_startendtag = handle_starttag
 
