@@ -131,12 +131,13 @@ def add_to_toctree(index: Path, entry: str) -> bool:
     if not index.is_file():
         return False
     lines = index.read_text(encoding="utf-8").split("\n")
-    starts = [i for i, line in enumerate(lines) if re.match(r"^(```+|:::+)\{toctree\}", line)]
-    if len(starts) != 1:
+    opening = [(i, match.group(1)) for i, line in enumerate(lines)
+               if (match := re.match(r"^(```+|:::+)\{toctree\}", line))]
+    if len(opening) != 1:
         return False
-    fence = lines[starts[0]][: len(lines[starts[0]]) - len(lines[starts[0]].lstrip("`:"))]
-    ends = [i for i in range(starts[0] + 1, len(lines)) if lines[i].strip() == fence]
-    body = lines[starts[0] + 1:ends[0]] if ends else []
+    [(start, fence)] = opening
+    ends = [i for i in range(start + 1, len(lines)) if lines[i].strip() == fence]
+    body = lines[start + 1:ends[0]] if ends else []
     if not ends or any(line.strip() == ":glob:" for line in body):
         return False
     lines.insert(ends[0], entry)
@@ -184,18 +185,19 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
         if new_number > 9999:
             raise Refusal(f"{kind.record_id(9999)} is the last record number; pick a free one with number=N")
 
-    old_path = None
+    old: tuple[int, Path] | None = None
     if supersedes is not None:
         old_number = parse_number(supersedes, kind)
         if old_number is None or old_number not in records:
             raise Refusal(f"supersedes={supersedes}: there is no {kind.label} with that number in {folder}")
-        old_path = records[old_number]
-        replaceable(kind, old_number, old_path)
+        old = old_number, records[old_number]
+        replaceable(kind, *old)
 
     new_path = folder / f"{new_number:04d}-{slug or 'record'}.md"
     text = scaffolding.fill_template(template_path.read_text(encoding="utf-8"),
                                      {"number": f"{new_number:04d}", "title": title, "date": date.isoformat()})
-    if old_path is not None and old_number is not None:
+    if old is not None:
+        old_number, old_path = old
         text = add_supersedes(text, old_number)
         old_text = mark_superseded(old_path.read_text(encoding="utf-8"), new_number, date, old_path)
 
@@ -204,7 +206,7 @@ def create(kind_name: str, title: str | None, source: Path, supersedes: str | No
     with open(new_path, "x", encoding="utf-8") as handle:  # "x": never overwrite a record
         handle.write(text)
     written = [new_path]
-    if old_path is not None:
+    if old is not None:
         old_path.write_text(old_text, encoding="utf-8")
         written.append(old_path)
     return written

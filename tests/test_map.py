@@ -226,6 +226,27 @@ def test_map_is_redrawn_on_incremental_builds(build_tree, tmp_path):
     assert map_of(fresh.html("engineering/adr/index")) == map_of(html)
 
 
+def test_a_record_body_edit_leaves_the_map_pages_unwritten(build_tree, tmp_path):
+    """(The map is on a page of its own here: Sphinx writes a changed page's toctree parent anyway.)"""
+    src = tmp_path / "src"
+    files = tree(**RECORDS)
+    files["index.md"] = INDEX.replace("engineering/rfcs/index", "engineering/rfcs/index\n    overview")
+    files["overview.md"] = "# Overview\n\n```{decision-map}\n```\n"
+    first = build_tree(files)
+    index = first.outdir / "overview.html"
+    before = index.stat().st_mtime_ns
+    (src / "engineering/adr/0002-b.md").write_text(
+        adr(2, extra="supersedes: [1]\nimplements: [RFC-0001]\n", date="2026-11-01") + "\nMore text.\n",
+        encoding="utf-8")
+    build_tree(srcdir=src)
+    assert index.stat().st_mtime_ns == before
+    (src / "engineering/adr/0002-b.md").write_text(
+        adr(2, extra="supersedes: [1]\n", date="2026-11-01") + "\nMore text.\n", encoding="utf-8")
+    third = build_tree(srcdir=src)
+    assert index.stat().st_mtime_ns != before
+    assert arcs_of(third.html("overview")) == {"ADR-0002 supersedes ADR-0001"}
+
+
 def test_parallel_build_draws_the_same_map(build_tree, tmp_path):
     serial = build_tree(tree(**RECORDS))
     parallel = build_tree(srcdir=tmp_path / "src", parallel=2, freshenv=True, builddir=tmp_path / "_parallel")

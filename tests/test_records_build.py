@@ -391,7 +391,7 @@ def test_pages_still_holding_their_template_are_flagged(build_tree, tmp_path):
     fresh = templates["engineering/templates/adr.md.tmpl"].replace("{{number}}", "0001").replace(
         "{{title}}", "Fresh").replace("{{date}}", "2026-12-01")
     runbook = templates["engineering/templates/runbook.md.tmpl"].replace("{{date}}", "2026-12-01")
-    done = adr(2) + "\n## Context\n\nWe needed a queue.\n"
+    done = adr(2, title="ADR-0002: Release on {{date}}") + "\n## Context\n\nWe needed a queue.\n"
     built = build_tree({**BASE, **templates, "engineering/adr/0001-a.md": fresh, "engineering/adr/0002-b.md": done,
                         "engineering/runbooks/restart.md": runbook,
                         "index.md": BASE["index.md"].replace("engineering/rfcs/index",
@@ -403,3 +403,9 @@ def test_pages_still_holding_their_template_are_flagged(build_tree, tmp_path):
            "'What situation forces a decision now" in adr_line
     assert "engineering/runbooks/restart.md:6: WARNING: this page still holds its template's text" in runbook_line
     assert "'# {{title}}'" in runbook_line
+
+
+def test_a_page_opening_with_a_thematic_break_is_not_broken_front_matter(build_tree):
+    index = BASE["index.md"].replace("engineering/rfcs/index", "engineering/rfcs/index\n        notes")
+    built = build_tree({**BASE, "index.md": index, "notes.md": "# Notes\n\nText.\n", "rule.md": "---\n\n# Rule\n"})
+    assert "front matter" not in built.warnings

@@ -8,8 +8,10 @@ keeps only what the records do not: which RFCs an ADR implements, and which page
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import re
-from collections.abc import Iterable, Set
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -52,7 +54,7 @@ class DecisionLinksDomain(PageDataDomain):
 
     name = "decisions"
     label = "Decision map"
-    initial_data: ClassVar[dict[str, dict[str, Any]]] = {"implements": {}, "maps": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"implements": {}, "maps": {}, "signature": ""}
     tables = ("implements", "maps")
 
     def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
@@ -96,12 +98,17 @@ def check_implements(app: Any, env: Any) -> None:
                      (docname, line))
 
 
-def maps_to_reread(app: Any, env: Any, added: Set[str], changed: Set[str], removed: Set[str]) -> Iterable[str]:
-    """A map shows every record: when a record is added, changed or removed, its pages are redrawn."""
-    record_dirs = env.config.handbook_record_dirs
-    if not any(kinds.record_kind_for(doc, record_dirs) for doc in added | changed | removed):
+def maps_to_rewrite(app: Any, env: Any) -> list[str]:
+    """``env-updated``: a map shows every record's id, title, status, date and relations; when any
+    of those changed (a record added, removed, retitled, its status moved), the pages showing a map
+    are written again. An edit to a record's text alone redraws nothing."""
+    domain: DecisionLinksDomain = env.domains["decisions"]
+    drawn = sorted(dataclasses.astuple(entry) for entry in entries(env, "all"))
+    signature = hashlib.sha256(json.dumps(drawn, ensure_ascii=False).encode()).hexdigest()
+    if signature == domain.data.get("signature"):
         return []
-    return sorted(set(env.domains["decisions"].table("maps")) - removed)
+    domain.data["signature"] = signature
+    return sorted(domain.table("maps"))
 
 
 def entries(env: Any, kinds: str) -> list[layout.Entry]:
@@ -199,7 +206,7 @@ def setup_decisions(app: Any) -> None:
     app.add_node(decision_map_placeholder)
     app.add_domain(DecisionLinksDomain)
     app.add_directive("decision-map", DecisionMap)
-    app.connect("env-get-outdated", maps_to_reread)
+    app.connect("env-updated", maps_to_rewrite)
     app.connect("env-check-consistency", check_implements)
     app.connect("doctree-resolved", draw_maps)
     app.add_latex_package("tikz")

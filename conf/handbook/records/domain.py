@@ -18,6 +18,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from .. import source
+from ..frontmatter import front_matter_end
 from ..pagedata import PageDataDomain
 from ..warnings_ import HandbookWarning, warn
 from . import scaffolding
@@ -78,9 +79,11 @@ class DecisionRecordsDomain(PageDataDomain):
                      "page's own words", (docname, leftover.line))
         if kind is None or not looks_like_record(docname, front_matter.values):
             # Front matter is read for every page here, so a page that is not a record hears of
-            # broken front matter too (conf.py leaves it to the handbook, not to MyST).
-            for problem in front_matter.problems:
-                warn(HandbookWarning.FRONT_MATTER, problem.message, (docname, problem.line))
+            # broken front matter too (conf.py leaves it to the handbook, not to MyST). A page that
+            # opens with '---' and never closes it starts with a thematic break, as MyST reads it.
+            if front_matter_end(page.lines) is not None:
+                for problem in front_matter.problems:
+                    warn(HandbookWarning.FRONT_MATTER, problem.message, (docname, problem.line))
             for node in document.findall(status_box_placeholder):
                 warn(HandbookWarning.RECORD_DIRECTIVE,
                      f"{{{node['kind']}-status}} is only for {KINDS[node['kind']].label}s, which live in "

@@ -50,12 +50,14 @@ FEWEST_WORDS = 6
 
 
 def guidance_lines(template: str) -> set[str]:
-    """The template's lines of guidance for the writer, which a finished page no longer holds."""
+    """The lines a finished page no longer holds: the template's guidance for the writer, and its
+    lines with placeholders left as they are (``# {{title}}`` in a page copied by hand). Compared
+    whole, so a title that itself says ``{{date}}`` is the writer's, not a leftover."""
     found = set()
     for line in template.split("\n"):
         text = line.strip()
-        if (len(text.split()) >= FEWEST_WORDS and not text.startswith(("#", "```", ":"))
-                and not PLACEHOLDER.search(text)):
+        if PLACEHOLDER.search(text) or (
+                len(text.split()) >= FEWEST_WORDS and not text.startswith(("#", "```", ":"))):
             found.add(text)
     return found
 
@@ -70,8 +72,7 @@ class Leftover:
 def template_leftovers(lines: list[str], template: str) -> Leftover | None:
     """Where a page still holds its template's guidance or placeholders, if it does."""
     guidance = guidance_lines(template)
-    found = [(number, line.strip()) for number, line in enumerate(lines, start=1)
-             if line.strip() in guidance or PLACEHOLDER.search(line)]
+    found = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip() in guidance]
     if not found:
         return None
     return Leftover(found[0][0], found[0][1], len(found))
