@@ -31,6 +31,8 @@ from playwright.sync_api import sync_playwright
 from sphinx.testing.util import SphinxTestApp
 from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, serving
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 DEFAULT_EXAMPLES = 6  # in `make test`; the weekly job sets HANDBOOK_FUZZ_EXAMPLES
 EXAMPLES = int(os.environ.get("HANDBOOK_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
