@@ -84,3 +84,20 @@ def test_source_lines_of_a_page_that_is_not_utf8_are_still_read(tmp_path):
     page = tmp_path / "p.md"
     page.write_bytes(b"---\nowner: t\xe9am\n---\n# X\n")
     assert read_lines(Path(page))[1] == "owner: t\ufffdam"
+
+
+@pytest.mark.parametrize("builder, old, writable", [
+    ("html", "index.html/x", False), ("dirhtml", "index.html/x", False),
+    ("html", "a.html/deeper/still", False),  # the page a is the file a.html
+    ("dirhtml", "a.html/deeper/still", True),  # the page a is a/index.html: a.html/ is free
+    ("html", "x" * 300, False), ("dirhtml", "x" * 300, False),
+])
+def test_a_redirect_that_cannot_be_written_is_one_finding(build_tree, builder, old, writable):
+    built = build_tree({"index.md": "# Home\n\n```{toctree}\na\n```\n",
+                        "a.md": f"---\nredirect-from: [\"{old}\"]\n---\n# A\n"}, buildername=builder)
+    found = handbook_warnings(built.warnings, "redirect")
+    if writable:
+        assert found == [] and (built.outdir / old / "index.html").is_file()
+    else:
+        assert len(found) == 1 and "a.md:2: WARNING: cannot redirect" in found[0], built.warnings
+    assert (built.outdir / "index.html").is_file()

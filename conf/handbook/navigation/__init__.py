@@ -25,6 +25,7 @@ from typing import Any
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 
+from ..quality.cycles import acyclic_toctrees
 from ..warnings_ import HandbookWarning, warn
 from . import freshness, upstream
 from .leftovers import Leftovers
@@ -83,11 +84,13 @@ class FastNavigation:
         if not isinstance(app.builder, StandaloneHTMLBuilder):
             return []
         navigation = ""
-        if self.active:
-            upstream.install(self.furo)  # taken out again when the build finishes
-            self.resolved = ResolvedToctree.resolve(app.builder, upstream.furos_own(self.furo))
-            navigation = self.resolved.signature()
-        self.signature = freshness.site_signature(env, *_software(self.furo), navigation)
+        # Toctrees that include each other would make Sphinx's walks recurse without end.
+        with acyclic_toctrees(env, app.config.root_doc):
+            if self.active:
+                upstream.install(self.furo)  # taken out again when the build finishes
+                self.resolved = ResolvedToctree.resolve(app.builder, upstream.furos_own(self.furo))
+                navigation = self.resolved.signature()
+            self.signature = freshness.site_signature(env, *_software(self.furo), navigation)
         changed = freshness.changed(app, self.signature)
         # The first page's markup is compared with Furo's own whenever this navigation (or the
         # software making it) was not already compared in a build that succeeded.

@@ -124,13 +124,21 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
     for old, first, second, line in domain.redirect_conflicts():
         warn(HandbookWarning.REDIRECT, f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
                          f"to '{first}'; remove it from one of them", (second, line))
+    generated = generated_pages(app)
+    outputs = {_written_at(app, page) for page in set(app.env.found_docs) | generated}
     for old, (new, origin) in sorted(domain.redirect_map(app.config.handbook_redirects).items()):
-        problem = redirects.judge(old, new, app.env.found_docs, generated_pages(app))
+        problem = (redirects.judge(old, new, app.env.found_docs, generated)
+                   or redirects.folder_clash(old, new, _written_at(app, old), outputs))
         if problem:
             warn(HandbookWarning.REDIRECT, problem, origin or f"{Path(app.confdir) / 'conf.py'}:{_conf_line(app, old)}")
             continue
         target = app.builder.get_relative_uri(old, new)
         yield old, {"title": f"Moved to {app.env.titles[new].astext()}", "redirect_url": target}, "handbook-redirect.html"
+
+
+def _written_at(app: Any, pagename: str) -> str:
+    """Where the builder writes a page, relative to the site's root (``a/b.html``, ``a/b/index.html``)."""
+    return Path(app.builder.get_outfilename(pagename)).relative_to(app.outdir).as_posix()
 
 
 def generated_pages(app: Any) -> set[str]:

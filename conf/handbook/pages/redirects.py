@@ -72,3 +72,22 @@ def judge(old: str, new: str, found_docs: Set[str], generated: Set[str] = frozen
     if new not in found_docs:
         return f"redirect from '{old}' points to '{new}', which is not a page; fix the target"
     return None
+
+
+def folder_clash(old: str, new: str, written_at: str, outputs: Set[str]) -> str | None:
+    """Why a redirect written at ``written_at`` (relative to the site's root) would need a folder
+    where the site has a file (``index.html/x`` under the page ``index.html``), or None.
+
+    The operating system refuses such a path, or a name longer than a file system allows; the
+    build must say so at the redirect, not stop.
+    """
+    if any(len(part.encode("utf-8")) > 200 for part in written_at.split("/")):
+        return f"cannot redirect '{old[:80]}…' to '{new}': a part of the old path is too long to be a file name"
+    parts = written_at.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if folder in outputs:
+            return (f"cannot redirect '{old}' to '{new}': it would be written inside '{folder}', which is a file of "
+                    "the site (a page), not a folder; write the old path as the page had it, e.g. without "
+                    "'.html' in the middle")
+    return None

@@ -17,6 +17,8 @@ says it once per cut entry, at the entry's own line, every build (incremental on
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..source import read_lines
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 # builder -> the graph as read, while writing works on the acyclic copy. Keyed by the builder so
 # two applications in one process (the test suite) never share it.
@@ -71,6 +74,21 @@ def without_cycles(root: str, includes: dict[str, list[str]],
         if start not in done and start in includes:
             visit(start)
     return kept
+
+
+@contextlib.contextmanager
+def acyclic_toctrees(env: BuildEnvironment, root: str) -> Iterator[None]:
+    """For code that walks the whole toctree graph before writing starts (the navigation is
+    resolved when reading ends): the graph without its cycles while it runs, the graph as read
+    after. The warning is given once, when writing starts."""
+    original = env.toctree_includes
+    acyclic = without_cycles(root, original)
+    env.toctree_includes = acyclic
+    try:
+        yield
+    finally:
+        if env.toctree_includes is acyclic:
+            env.toctree_includes = original
 
 
 def cut_cycles_for_writing(app: Sphinx, builder: Builder) -> None:
