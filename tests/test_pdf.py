@@ -16,7 +16,10 @@ from pypdf import PdfReader
 pytestmark = [pytest.mark.tex, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PDF_NAME = "mbodi-handbook.pdf"
+sys.path.insert(0, str(REPO / "scripts"))
+from pdf import pdf_name  # noqa: E402
+
+PDF_NAME = pdf_name(REPO / "conf")  # the name conf.py gives it, as make pdf and make html use it
 
 
 def make(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -24,15 +27,19 @@ def make(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """`make pdf` then `make html` into one BUILDDIR, as the publish runbook says."""
+def made(tmp_path_factory) -> tuple[Path, str]:
+    """`make pdf` then `make html` into one BUILDDIR, as the publish runbook says; and what make pdf printed."""
     builddir = tmp_path_factory.mktemp("pdf")
     result = make("pdf", f"BUILDDIR={builddir}")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"make pdf: wrote .*mbodi-handbook.pdf .* in \d+\.\d s", result.stdout)
     site = make("html", f"BUILDDIR={builddir}", "SPHINXOPTS=-q -W")
     assert site.returncode == 0, site.stdout + site.stderr
-    return builddir
+    return builddir, result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(made) -> Path:
+    return made[0]
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +140,7 @@ def test_internal_links_land_on_the_right_page(reader):
 
 def test_emoji_are_colour_glyphs_not_boxes(built, reader):
     """The four principle headings carry their emoji as colour bitmaps (Noto Color Emoji)."""
-    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    log = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log  # no glyph was dropped or replaced by a box
     page = next(page for _, title, page in outline_entries(reader) if title.endswith("Build for Scale")) + 1
     text = text_of(built, page, page + 1)
@@ -163,7 +170,7 @@ def test_status_boxes_are_coloured_by_status(built, reader):
     # The box is on the record's first page (or the next, if its title fell at a page's foot).
     assert max(colour_pixels(built, superseded, purple), colour_pixels(built, superseded + 1, purple)) > 20
     assert max(colour_pixels(built, accepted, green), colour_pixels(built, accepted + 1, green)) > 20
-    tex = (built / "pdf" / "latex" / "mbodi-handbook.tex").read_text(encoding="utf-8")
+    tex = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".tex").read_text(encoding="utf-8")
     assert tex.count(r"\begin{sphinxuseclass}{handbook-status-box}") >= 8
     assert r"\begin{sphinxadmonition}{warning}" in tex  # the superseded record's warning box
 
@@ -178,7 +185,7 @@ def test_design_components_all_print(built):
 
 
 def test_long_code_lines_wrap_instead_of_running_off(built):
-    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    log = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     overfull = [float(points) for points in re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)", log)]
     assert not [points for points in overfull if points > 5], overfull
     text = text_of(built)
@@ -233,11 +240,12 @@ def test_a_latex_error_names_the_page_and_keeps_the_last_good_pdf(tmp_path):
     result = run_pdf(tmp_path, source)
     assert result.returncode == 1
     assert f"LaTeX error in page {source / 'broken'}.md: Undefined control sequence" in result.stderr
-    assert "previous PDF" in result.stderr and "Traceback" not in result.stderr
+    assert f"{PDF_NAME}: the previous PDF, if any, is kept" in result.stderr and "Traceback" not in result.stderr
     assert last_good.read_bytes() == b"%PDF-1.5 last good build\n"
 
 
-def test_pdf_build_time_is_printed_with_its_parts(built):
-    # `built` ran make pdf; the fixture asserted the timing line. Check its parts are there too.
-    result = make("pdf", f"BUILDDIR={built}")
-    assert re.search(r"in \d+\.\d s \(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", result.stdout)
+def test_pdf_build_time_is_printed_with_its_parts(made):
+    builddir, printed = made
+    target = re.escape(str(builddir / "pdf" / PDF_NAME))
+    assert re.search(rf"make pdf: wrote {target} \(\d+ KiB\) in \d+\.\d s "
+                     rf"\(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", printed), printed
