@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import pickle
 import re
@@ -249,3 +250,62 @@ def test_pdf_build_time_is_printed_with_its_parts(made):
     target = re.escape(str(builddir / "pdf" / PDF_NAME))
     assert re.search(rf"make pdf: wrote {target} \(\d+ KiB\) in \d+\.\d s "
                      rf"\(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", printed), printed
+
+
+def test_no_page_is_blank(built, reader):
+    """One-sided, chapters on any page: no empty page after the title page or the contents."""
+    blank = [number for number in range(1, len(reader.pages) + 1) if not text_of(built, number).strip()
+             and not reader.pages[number - 1].images]
+    assert not blank, f"blank pages: {blank}"
+
+
+def test_records_are_numbered_below_their_index_page_in_the_contents(built):
+    """ADR-0001 is a child of the ADR index page (N.M.1), not a sibling of its own sections, which
+    are listed unnumbered."""
+    contents = text_of(built, 2, 3)
+    index = re.search(r"^\s*(\d+(?:\.\d+)*)\s+Architecture Decision Records", contents, re.M)
+    assert index, contents
+    assert re.search(rf"^\s*{re.escape(index.group(1))}\.\d+\s+ADR-0001", contents, re.M), contents
+    assert re.search(r"^\s*Lifecycle\b", contents, re.M) and not re.search(r"\d\s+Lifecycle\b", contents)
+
+
+def test_owner_lines_as_on_the_site(built):
+    """Every "Owner: ... · Last reviewed: ... · Next review: ..." line the site shows is in the PDF."""
+    on_site = set()
+    for page in (built / "html").rglob("*.html"):
+        for found in re.finditer(r'<p class="handbook-review">(.*?)</p>', page.read_text(encoding="utf-8"), re.S):
+            on_site.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split()))
+    assert len(on_site) >= 3, on_site
+    printed = re.sub(r"-\s+", "-", " ".join(text_of(built).split()))
+    assert not [line for line in on_site if line not in printed]
+
+
+def page_pixels(built: Path, page: int, dpi: int) -> tuple[int, int, bytes]:
+    raw = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), str(built / "pdf" / PDF_NAME)],
+                         capture_output=True, check=True).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", raw)
+    return int(header.group(1)), int(header.group(2)), raw[header.end():]
+
+
+def test_status_badge_stays_above_the_date_line(built, reader):
+    """The badge's coloured box ends above the ink of "Date:" on the line below it."""
+    page = next(page for _, title, page in outline_entries(reader) if "ADR-0001" in title) + 1
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(built / "pdf" / PDF_NAME), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox)
+    badge = next(word for word in words if word[4] == "Accepted")
+    date = next(word for word in words if word[4] == "Date:" and float(word[1]) > float(badge[1]))
+    dpi = 200
+    width, _, pixels = page_pixels(built, page, dpi)
+    scale = dpi / 72
+
+    def rows(x0: float, x1: float, y0: float, y1: float, test) -> list[int]:
+        return [y for y in range(int(y0 * scale), int(y1 * scale) + 1)
+                if any(test(pixels[(y * width + x) * 3:(y * width + x) * 3 + 3])
+                       for x in range(int(x0 * scale), int(x1 * scale) + 1))]
+
+    green = rows(float(badge[0]), float(badge[2]), float(badge[1]) - 6, float(date[3]),
+                 lambda rgb: abs(rgb[0] - 0x1A) < 30 and abs(rgb[1] - 0x7F) < 30 and abs(rgb[2] - 0x37) < 30)
+    ink = rows(float(date[0]), float(date[2]), float(date[1]), float(date[3]), lambda rgb: max(rgb) < 90)
+    assert green and ink
+    assert max(green) < min(ink), (max(green), min(ink))

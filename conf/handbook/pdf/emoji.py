@@ -11,6 +11,8 @@ import re
 import emoji
 from docutils import nodes
 
+from .scripts import inside
+
 # Every sequence of two or more code points holds one of these (joiner, presentation selector,
 # keycap, skin tone, regional indicator, tag): text without any is passed over at once.
 SEQUENCE_PART = re.compile("[\u200d\ufe0f\u20e3\U0001F3FB-\U0001F3FF\U0001F1E6-\U0001F1FF\U000E0020-\U000E007F]")
@@ -18,15 +20,6 @@ SEQUENCE_PART = re.compile("[\u200d\ufe0f\u20e3\U0001F3FB-\U0001F3FF\U0001F1E6-\
 # Code blocks are highlighted from their source text, so a LaTeX command inside one would print
 # as text; there the font fallback still draws each emoji, as separate pictures.
 NOT_IN = (nodes.literal_block, nodes.raw, nodes.comment)
-
-
-def _inside(node: nodes.Node, kinds: tuple[type[nodes.Node], ...]) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, kinds):
-            return True
-        parent = parent.parent
-    return False
 
 
 def split_emoji(text: str) -> list[tuple[str, bool]]:
@@ -52,7 +45,7 @@ def split_emoji(text: str) -> list[tuple[str, bool]]:
 
 def wrap_emoji(doctree: nodes.document) -> None:
     for text in list(doctree.findall(nodes.Text)):
-        if not SEQUENCE_PART.search(text) or _inside(text, NOT_IN):
+        if not SEQUENCE_PART.search(text) or inside(text, NOT_IN):
             continue
         runs = split_emoji(str(text))
         if not any(is_emoji for _, is_emoji in runs):

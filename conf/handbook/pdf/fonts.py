@@ -1,17 +1,20 @@
 """Fonts for every script a handbook page may use, through babel on LuaLaTeX.
 
-The Latin text is TeX Gyre (code in DejaVu Sans Mono). Text in another script is handed, character
-by character, to a Noto font made for it by babel's ``onchar=ids fonts``: babel sees which script a
-run of characters is in, switches to that script's font and rules, and sets Arabic and Hebrew right
-to left (``bidi=basic``). Every script font uses the HarfBuzz renderer, which joins Arabic letters,
-forms Devanagari conjuncts and places Thai vowel marks. Japanese and Korean lines may break between
-characters, Thai lines at its word-break patterns (Debian's texlive-lang-other).
+The Latin text is TeX Gyre (code in DejaVu Sans Mono). A run of text in another script is marked
+with its babel language (scripts.py), and babel sets it in a Noto font made for that script, right
+to left for Arabic and Hebrew (``bidi=basic``). The script fonts use the HarfBuzz renderer, which
+joins Arabic letters, forms Devanagari conjuncts and places Thai vowel marks (CJK below). Japanese,
+Chinese and Korean lines may break between characters, Thai lines at its word-break patterns
+(Debian's texlive-lang-other).
 
-Emoji are not left to a font fallback: a fallback hands each code point to the emoji font on its own,
-which splits a sequence such as 👩‍💻 (woman, zero-width joiner, laptop) into two pictures. The
-handbook wraps each whole sequence in ``\\handbookemoji`` (emoji.py), which sets it in Noto Color
-Emoji as one run, so HarfBuzz can draw it as the single glyph the font has for it. The fallback
-stays for anything else the text fonts lack.
+Code blocks are highlighted from their source, so nothing marks the scripts in them: the code
+font's fallback chain hands any character DejaVu Sans Mono lacks to the CJK face, then to the
+colour-emoji font and DejaVu Sans.
+
+Emoji are not left to a font fallback where it can be helped: a fallback hands each code point to
+the emoji font on its own, which splits a sequence such as 👩‍💻 (woman, zero-width joiner, laptop)
+into two pictures. The handbook wraps each whole sequence in ``\\handbookemoji`` (emoji.py), which
+sets it in Noto Color Emoji as one run, so HarfBuzz draws it as the single glyph the font has for it.
 """
 
 from __future__ import annotations
@@ -21,24 +24,30 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class WritingSystem:
-    """One babel locale and its Noto fonts for the serif text, the sans-serif headings and code."""
+    """One babel language and its Noto fonts for the serif text, the sans-serif headings and code."""
 
     locale: str
     serif: str
     sans: str
     mono: str
+    options: str = "Renderer=HarfBuzz"
 
 
-# Korean before Japanese: both claim the Han characters, and the last locale declared gets them,
-# so kanji and hanzi are set in the Japanese face and only Hangul in the Korean one. Chinese text
-# gets the Japanese face's forms of the shared characters.
+# Chinese, Japanese and Korean share one face, Noto Sans CJK JP (it has Hangul and every Han
+# character): LuaLaTeX holds a CJK face's 65,000 glyphs in about 400 MB, for each face it loads, so
+# one face costs 400 MB and serif, sans, mono, bold and a Korean face would cost 2.5 GB. Bold is
+# the same face drawn thicker. CJK needs no shaping, so the node renderer, lighter per size.
+CJK = "Noto Sans CJK JP"
+CJK_OPTIONS = "Renderer=Node, BoldFont=*, BoldFeatures={FakeBold=2}, BoldItalicFont=*, BoldItalicFeatures={FakeBold=2}"
+
+# scripts.py gives kanji and hanzi to Japanese, Hangul to Korean.
 WRITING_SYSTEMS = [
     WritingSystem("arabic", "Noto Naskh Arabic", "Noto Sans Arabic", "Noto Sans Arabic"),
     WritingSystem("hebrew", "Noto Serif Hebrew", "Noto Sans Hebrew", "Noto Sans Hebrew"),
     WritingSystem("hindi", "Noto Serif Devanagari", "Noto Sans Devanagari", "Noto Sans Devanagari"),
     WritingSystem("thai", "Noto Serif Thai", "Noto Sans Thai", "Noto Sans Thai"),
-    WritingSystem("korean", "Noto Serif CJK KR", "Noto Sans CJK KR", "Noto Sans Mono CJK KR"),
-    WritingSystem("japanese", "Noto Serif CJK JP", "Noto Sans CJK JP", "Noto Sans Mono CJK JP"),
+    WritingSystem("korean", CJK, CJK, CJK, CJK_OPTIONS),
+    WritingSystem("japanese", CJK, CJK, CJK, CJK_OPTIONS),
 ]
 
 # The font files behind WRITING_SYSTEMS and the emoji, as Debian installs them (scripts/pdf.py
@@ -48,14 +57,18 @@ FONT_FILES = {
                         "/usr/share/fonts/truetype/noto/NotoSerifHebrew-Regular.ttf",
                         "/usr/share/fonts/truetype/noto/NotoSerifDevanagari-Regular.ttf",
                         "/usr/share/fonts/truetype/noto/NotoSerifThai-Regular.ttf"],
-    "fonts-noto-cjk": ["/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-                       "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"],
+    "fonts-noto-cjk": ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"],
     "fonts-noto-color-emoji": ["/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"],
     "fonts-dejavu-core": ["/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],
 }
 
 LATIN = r"""
 \directlua{luaotfload.add_fallback("handbookfallback", {
+  "NotoColorEmoji:mode=harf;",
+  "DejaVuSans:mode=harf;",
+})}
+\directlua{luaotfload.add_fallback("handbookcodefallback", {
+  "NotoSansCJKjp-Regular:mode=node;",
   "NotoColorEmoji:mode=harf;",
   "DejaVuSans:mode=harf;",
 })}
@@ -67,7 +80,7 @@ LATIN = r"""
   BoldItalicFont=*-bolditalic, RawFeature={fallback=handbookfallback}]{texgyreheros}
 \babelfont{tt}[
   Extension=.ttf, UprightFont=*, BoldFont=*-Bold, ItalicFont=*-Oblique, BoldItalicFont=*-BoldOblique,
-  Scale=0.85, RawFeature={fallback=handbookfallback}]{DejaVuSansMono}
+  Scale=0.85, RawFeature={fallback=handbookcodefallback}]{DejaVuSansMono}
 """
 
 EMOJI = r"""
@@ -82,14 +95,18 @@ def babel_package() -> str:
 
 
 def font_setup() -> str:
-    """The ``fontpkg`` key: Latin fonts, one babel locale and three fonts per other script, emoji."""
+    """The ``fontpkg`` key: Latin fonts, a babel language and three fonts per other script, emoji."""
     lines = [LATIN]
     for system in WRITING_SYSTEMS:
-        lines.append(rf"\babelprovide[import, onchar=ids fonts]{{{system.locale}}}")
-    for system in WRITING_SYSTEMS:
+        lines.append(rf"\babelprovide[import]{{{system.locale}}}")
         for family, name in (("rm", system.serif), ("sf", system.sans), ("tt", system.mono)):
-            lines.append(rf"\babelfont[{system.locale}]{{{family}}}[Renderer=HarfBuzz]{{{name}}}")
+            lines.append(rf"\babelfont[{system.locale}]{{{family}}}[{system.options}]{{{name}}}")
+        # \handbookjapanese{...}: scripts.py's mark. Robust, and with the language in its name, so
+        # neither \MakeUppercase nor a table of contents can change the language.
+        lines.append(rf"\DeclareRobustCommand{{\handbook{system.locale}}}[1]{{\foreignlanguage{{{system.locale}}}{{#1}}}}")
     lines.append(EMOJI)
-    # Bookmarks are plain text: the emoji itself, without the font switch.
-    lines.append(r"\AtBeginDocument{\pdfstringdefDisableCommands{\def\handbookemoji#1{#1}}}")
+    # Bookmarks are plain text: the text itself, without the font and language switches.
+    disabled = "".join(rf"\let\handbook{system.locale}\@firstofone" for system in WRITING_SYSTEMS)
+    lines.append(r"\makeatletter\AtBeginDocument{\pdfstringdefDisableCommands{"
+                 rf"\let\handbookemoji\@firstofone{disabled}}}}}\makeatother")
     return "\n".join(lines)

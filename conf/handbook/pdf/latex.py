@@ -69,11 +69,12 @@ WRAPPING = r"""
 % inline literals keep their own unbreakable hyphen
 \protected\def\sphinxhyphen#1{-\penalty\exhyphenpenalty\hskip0pt\relax}
 % Tables: a smaller type and shorter hyphenation fragments, and no column narrower than a short
-% word, so cells wrap instead of running into the next column. Wide tables get a smaller type still
+% word, so cells wrap instead of running into the next column (a loosely set narrow cell is expected,
+% and not logged). Wide tables get a smaller type still
 % (\handbooktablesize, set per table by transforms.py from its number of columns).
 \AtBeginDocument{\setlength{\tymin}{5em}}
 \newcommand{\handbooktablesize}{\small}
-\newcommand{\handbooktablesetup}{\handbooktablesize\lefthyphenmin=2\righthyphenmin=2\hyphenpenalty=0\exhyphenpenalty=0}
+\newcommand{\handbooktablesetup}{\handbooktablesize\lefthyphenmin=2\righthyphenmin=2\hyphenpenalty=0\exhyphenpenalty=0\hbadness=10000}
 \AtBeginEnvironment{tabulary}{\handbooktablesetup}
 \AtBeginEnvironment{longtable}{\handbooktablesetup}
 \AtBeginEnvironment{tabular}{\handbooktablesetup}

@@ -15,6 +15,7 @@ from sphinx import addnodes
 
 from ..pages import show_review
 from .emoji import wrap_emoji
+from .scripts import mark_scripts
 
 
 def _including_section(marker: addnodes.start_of_file) -> nodes.section | None:
@@ -119,4 +120,5 @@ def shape_latex_document(app: Any, doctree: nodes.document, docname: str) -> Non
         keep_titles_with_their_text(doctree)
         mark_dropdowns(doctree)
         size_wide_tables(doctree)
+        mark_scripts(doctree)
         wrap_emoji(doctree)
