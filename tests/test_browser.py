@@ -25,6 +25,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from pdf import pdf_name
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,7 +38,7 @@ AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots go to a temporary folder (a test leaves nothing in the checkout); set
 # HANDBOOK_SCREENSHOTS to a folder to keep them and look at them.
 SCREENSHOTS_KEPT = os.environ.get("HANDBOOK_SCREENSHOTS", "")
-PDF_NAME = "mbodi-handbook.pdf"
+PDF_NAME = pdf_name(REPO / "conf")  # as conf.py names it
 
 DESKTOP = {"width": 1440, "height": 900}  # wide enough for Furo to show the "On this page" column
 PHONE = {"width": 390, "height": 844}

@@ -266,18 +266,19 @@ def test_records_are_numbered_below_their_index_page_in_the_contents(built):
     index = re.search(r"^\s*(\d+(?:\.\d+)*)\s+Architecture Decision Records", contents, re.M)
     assert index, contents
     assert re.search(rf"^\s*{re.escape(index.group(1))}\.\d+\s+ADR-0001", contents, re.M), contents
-    assert re.search(r"^\s*Lifecycle\b", contents, re.M) and not re.search(r"\d\s+Lifecycle\b", contents)
+    assert re.search(r"^[ \t]*Lifecycle\b", contents, re.M) and not re.search(r"\d[ \t]+Lifecycle\b", contents)
 
 
 def test_owner_lines_as_on_the_site(built):
-    """Every "Owner: ... · Last reviewed: ... · Next review: ..." line the site shows is in the PDF."""
-    on_site = set()
+    """Every "Owner: ... · Last reviewed: ... · Next review: ..." line the site shows is in the PDF,
+    as often as the site shows it."""
+    on_site: list[str] = []
     for page in (built / "html").rglob("*.html"):
         for found in re.finditer(r'<p class="handbook-review">(.*?)</p>', page.read_text(encoding="utf-8"), re.S):
-            on_site.add(" ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split()))
+            on_site.append(" ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split()))
     assert len(on_site) >= 3, on_site
     printed = re.sub(r"-\s+", "-", " ".join(text_of(built).split()))
-    assert not [line for line in on_site if line not in printed]
+    assert {line: printed.count(line) for line in on_site} == {line: on_site.count(line) for line in on_site}
 
 
 def page_pixels(built: Path, page: int, dpi: int) -> tuple[int, int, bytes]:
@@ -288,13 +289,14 @@ def page_pixels(built: Path, page: int, dpi: int) -> tuple[int, int, bytes]:
 
 
 def test_status_badge_stays_above_the_date_line(built, reader):
-    """The badge's coloured box ends above the ink of "Date:" on the line below it."""
+    """The badge's coloured box ends above the ink of the line below it ("Date: 2026-10-05")."""
     page = next(page for _, title, page in outline_entries(reader) if "ADR-0001" in title) + 1
     bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(built / "pdf" / PDF_NAME), "-"],
                           capture_output=True, text=True, check=True).stdout
     words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox)
-    badge = next(word for word in words if word[4] == "Accepted")
-    date = next(word for word in words if word[4] == "Date:" and float(word[1]) > float(badge[1]))
+    badge = next(words[index + 1] for index, word in enumerate(words) if word[4] == "Status:")
+    label = next(index for index, word in enumerate(words) if word[4] == "Date:" and float(word[1]) > float(badge[1]))
+    date = (words[label][0], min(words[label][1], words[label + 1][1]), words[label + 1][2], words[label + 1][3])
     dpi = 200
     width, _, pixels = page_pixels(built, page, dpi)
     scale = dpi / 72
@@ -308,4 +310,5 @@ def test_status_badge_stays_above_the_date_line(built, reader):
                  lambda rgb: abs(rgb[0] - 0x1A) < 30 and abs(rgb[1] - 0x7F) < 30 and abs(rgb[2] - 0x37) < 30)
     ink = rows(float(date[0]), float(date[2]), float(date[1]), float(date[3]), lambda rgb: max(rgb) < 90)
     assert green and ink
-    assert max(green) < min(ink), (max(green), min(ink))
+    gap = (min(ink) - max(green)) / scale
+    assert gap >= 1, f"only {gap:.1f} pt between the badge and the line below"  # it was 0.4 pt
