@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from pdf import pdf_name  # noqa: E402
 
+pytestmark = [pytest.mark.tex, pytest.mark.slow]
+
 JAPANESE = "日本語の段落です。長い段落は行末で折り返されます。" * 6
 CHINESE = "中文段落，用于检查汉字的字体。" * 3
 KOREAN = "한국어 문단입니다. 긴 문단은 줄 끝에서 줄바꿈됩니다."
