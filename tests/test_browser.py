@@ -22,10 +22,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from pdf import pdf_name
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-
-from pdf import pdf_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

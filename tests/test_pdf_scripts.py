@@ -16,10 +16,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import write_tree
 from defusedxml import ElementTree
 from pypdf import PdfReader
-
-from conftest import write_tree
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))

@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from pdf import pdf_name
 
 pytestmark = [pytest.mark.tex, pytest.mark.slow]

@@ -8,7 +8,7 @@ includes it: a page's own text first, then its child pages, each one level below
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -44,7 +44,8 @@ def children_after_their_page(doctree: nodes.document) -> None:
 
 def _depth(section: nodes.section) -> int:
     """How many sections hold this one, itself included (a chapter is 1)."""
-    depth, parent = 0, section
+    depth = 0
+    parent: nodes.Element | None = section
     while parent is not None:
         depth += isinstance(parent, nodes.section)
         parent = parent.parent
@@ -76,7 +77,8 @@ def owner_and_review_lines(app: Any, doctree: nodes.document) -> None:
     the root page; here every page it holds gets the same treatment.
     """
     for marker in doctree.findall(addnodes.start_of_file):
-        show_review(app, marker, marker["docname"])
+        # show_review puts the lines in the first section below the node it is given: here, the page's.
+        show_review(app, cast(nodes.document, marker), marker["docname"])
 
 
 def keep_titles_with_their_text(doctree: nodes.document) -> None:
