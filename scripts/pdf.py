@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     sphinx_seconds = time.monotonic() - started
 
     # The whole handbook first, then one PDF per top-level section when the extension adds them
-    # (handbook_pdf_sections; ADR-0007 says when).
+    # (handbook_pdf_sections; ADR-0008 says when).
     main_tex = str(Path(pdf_name(args.conf)).with_suffix(".tex"))
     documents = [main_tex, *section_documents(latex_dir, main_tex)]
     failed = False

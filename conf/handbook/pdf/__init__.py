@@ -20,7 +20,7 @@ def setup_pdf(app: Any) -> None:
     app.add_config_value("handbook_pdf_dir", "", "", types=frozenset({str}))
     # Set from it: the file names of the PDFs there. One appearing or going rebuilds every page's links.
     app.add_config_value("handbook_pdf_published", [], "html", types=frozenset({list}))
-    # Also one PDF per top-level section (ADR-0007).
+    # Also one PDF per top-level section (ADR-0008).
     app.add_config_value("handbook_pdf_sections", False, "", types=frozenset({bool}))
     app.connect("config-inited", _latex_defaults)
     app.connect("config-inited", find_pdfs)

@@ -1,4 +1,4 @@
-"""One PDF per top-level section, beside the whole handbook's (ADR-0007 says why and when).
+"""One PDF per top-level section, beside the whole handbook's (ADR-0008 says why and when).
 
 With ``handbook_pdf_sections = True`` the LaTeX builder writes, after the whole handbook, one more
 document per page of the root page's toctree: that page and everything below it, named after the
