@@ -49,9 +49,9 @@ $(ENV_STAMP): requirements.lock
 	touch $@
 
 html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
-	HANDBOOK_PDF="$(abspath $(BUILDDIR))/pdf/mbodi-handbook.pdf" $(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
+	HANDBOOK_PDF_DIR="$(abspath $(BUILDDIR))/pdf" $(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
-pdf: $(ENV_STAMP) ## Build the handbook as one PDF: $(BUILDDIR)/pdf/mbodi-handbook.pdf (needs TeX Live)
+pdf: $(ENV_STAMP) ## Build the handbook as one PDF into $(BUILDDIR)/pdf (needs TeX Live)
 	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
 
 check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding (SINCE=<ref>: also on pages gone without a redirect)

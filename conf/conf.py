@@ -91,9 +91,9 @@ latex_show_urls = "footnote"
 latex_show_pagerefs = False
 latex_domain_indices = False
 latex_use_xindy = False
-# The PDF published with the site: `make html` sets $HANDBOOK_PDF to where `make pdf` writes it.
-_pdf = os.environ.get("HANDBOOK_PDF", "")
-handbook_pdf = _pdf if _pdf and Path(_pdf).is_file() else ""
+# The PDFs published with the site: `make html` sets $HANDBOOK_PDF_DIR to the folder `make pdf`
+# writes them to. The PDF is named after the .tex file above: this is the one place its name is set.
+handbook_pdf_dir = os.environ.get("HANDBOOK_PDF_DIR", "")
 
 # --- make check: findings silenced on purpose -------------------------------------------------
 # Each entry silences one kind of finding (optionally only in files matching a glob) and must say

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`make pdf`: the whole handbook as one PDF, via Sphinx's LaTeX builder and LuaLaTeX (ADR-0003).
 
-Writes ``$(BUILDDIR)/pdf/mbodi-handbook.pdf``. The PDF is built aside and moved into place only when
+Writes ``$(BUILDDIR)/pdf/<name>.pdf``, the name of the first of ``latex_documents`` in conf.py (the
+one place it is stated). The PDF is built aside and moved into place only when
 LuaLaTeX succeeded, so a failed build never replaces the last good PDF. A missing TeX Live names
 the Debian packages to install; a LaTeX error names the handbook page it came from.
 Exit status: 0 built, 1 the build failed, 2 the tools are missing.
@@ -13,21 +14,24 @@ import argparse
 import hashlib
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-PDF_NAME = "mbodi-handbook.pdf"
-TEX_NAME = "mbodi-handbook.tex"
+# The handbook's font table (which Noto font sets which script); the extension lives beside conf.py.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
+from handbook.pdf.fonts import FONT_FILES  # noqa: E402
+from handbook.pdf.sections import SECTIONS_LIST  # noqa: E402
+
 # What the route needs on Debian 12, and which command or file proves each is there.
+# texlive-lang-other brings the Thai line-breaking patterns.
 DEBIAN_PACKAGES = ["latexmk", "texlive-luatex", "texlive-latex-recommended", "texlive-latex-extra",
-                   "texlive-fonts-recommended", "fonts-texgyre", "fonts-noto-color-emoji", "fonts-dejavu-core"]
+                   "texlive-fonts-recommended", "texlive-lang-other", "fonts-texgyre", *FONT_FILES]
 REQUIRED_COMMANDS = ["latexmk", "lualatex", "kpsewhich"]
-REQUIRED_FILES = ["texgyrepagella-regular.otf", "tcolorbox.sty", "fncychap.sty", "xurl.sty"]
-REQUIRED_FONTS = ["/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
-                  "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"]
+REQUIRED_FILES = ["texgyrepagella-regular.otf", "tcolorbox.sty", "fncychap.sty", "xurl.sty", "hyph-th.tex"]
 
 
 def missing_tools() -> list[str]:
@@ -37,8 +41,14 @@ def missing_tools() -> list[str]:
             found = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip()
             if not found:
                 missing.append(name)
-    missing += [Path(font).name for font in REQUIRED_FONTS if not Path(font).is_file()]
+    missing += [Path(font).name for files in FONT_FILES.values() for font in files if not Path(font).is_file()]
     return missing
+
+
+def pdf_name(conf: Path) -> str:
+    """The PDF's file name, from the first of ``latex_documents`` in ``conf/conf.py``: ``x.tex`` -> ``x.pdf``."""
+    documents = runpy.run_path(str(conf / "conf.py"))["latex_documents"]
+    return Path(documents[0][1]).with_suffix(".pdf").name
 
 
 # "! Undefined control sequence." then "l.123 ..." : the error and the line of the .tex file.
@@ -54,8 +64,8 @@ def page_of_tex_line(tex: str, line: int) -> str | None:
     return labels[-1] if labels else None
 
 
-def explain_latex_failure(latex_dir: Path, source: Path, output: str) -> str:
-    log_path = latex_dir / TEX_NAME.replace(".tex", ".log")
+def explain_latex_failure(latex_dir: Path, tex_name: str, source: Path, output: str) -> str:
+    log_path = latex_dir / Path(tex_name).with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""
     error = LATEX_ERROR.search(log)
     if error is None:
@@ -63,11 +73,11 @@ def explain_latex_failure(latex_dir: Path, source: Path, output: str) -> str:
         return f"LuaLaTeX failed without an error in its log ({tail}); see {log_path}"
     message = error.group("message").strip()
     line_match = LATEX_LINE.search(log, error.end())
-    tex = (latex_dir / TEX_NAME).read_text(encoding="utf-8", errors="replace")
+    tex = (latex_dir / tex_name).read_text(encoding="utf-8", errors="replace")
     page = page_of_tex_line(tex, int(line_match.group("line"))) if line_match else None
     where = f"in page {source / page}.md" if page else "in the preamble or configuration"
     return f"LaTeX error {where}: {message} (line {line_match.group('line') if line_match else '?'} of " \
-           f"{latex_dir / TEX_NAME}; full log {log_path})"
+           f"{latex_dir / tex_name}; full log {log_path})"
 
 
 def pin_document_id(tex_path: Path) -> None:
@@ -109,8 +119,40 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     sphinx_seconds = time.monotonic() - started
-    pin_document_id(latex_dir / TEX_NAME)
 
+    # The whole handbook first, then one PDF per top-level section when the extension adds them
+    # (handbook_pdf_sections; ADR-0008 says when).
+    main_tex = str(Path(pdf_name(args.conf)).with_suffix(".tex"))
+    documents = [main_tex, *section_documents(latex_dir, main_tex)]
+    failed = False
+    for tex_name in documents:
+        seconds = build_one(latex_dir, tex_name, args.source, outdir)
+        if seconds is None:
+            failed = True
+            continue
+        target = outdir / Path(tex_name).with_suffix(".pdf")
+        if tex_name == main_tex:
+            print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in "
+                  f"{sphinx_seconds + seconds:.1f} s (Sphinx LaTeX {sphinx_seconds:.1f} s, LuaLaTeX {seconds:.1f} s)")
+        else:
+            print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in {seconds:.1f} s (LuaLaTeX)")
+    if len(documents) > 1:
+        print(f"make pdf: {len(documents)} PDFs in {time.monotonic() - started:.1f} s")
+    return 1 if failed else 0
+
+
+def section_documents(latex_dir: Path, main_tex: str) -> list[str]:
+    """The section PDFs' LaTeX files this build wrote, in the order of the handbook's contents."""
+    listing = latex_dir / SECTIONS_LIST
+    if not listing.is_file():
+        return []
+    return [name for name in listing.read_text(encoding="utf-8").splitlines() if name and name != main_tex]
+
+
+def build_one(latex_dir: Path, tex_name: str, source: Path, outdir: Path) -> float | None:
+    """LuaLaTeX one document into ``outdir``; its seconds, or None (reported) when it failed."""
+    started = time.monotonic()
+    pin_document_id(latex_dir / tex_name)
     # latexmk reruns LuaLaTeX until cross-references and the table of contents settle.
     # With SOURCE_DATE_EPOCH set, LuaTeX dates the PDF by it instead of the clock
     # (FORCE_SOURCE_DATE), so two builds of one commit give the same PDF.
@@ -118,23 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     if env.get("SOURCE_DATE_EPOCH"):
         env["FORCE_SOURCE_DATE"] = "1"
     latexmk = subprocess.run(
-        ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", TEX_NAME], cwd=latex_dir,
+        ["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", tex_name], cwd=latex_dir,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", env=env)
-    built = latex_dir / PDF_NAME
+    pdf = Path(tex_name).with_suffix(".pdf").name
+    built = latex_dir / pdf
     if latexmk.returncode != 0 or not built.is_file():
-        print(f"make pdf: {explain_latex_failure(latex_dir, args.source, latexmk.stdout)}\n"
-              f"make pdf: the previous PDF, if any, is kept", file=sys.stderr)
-        return 1
-
+        print(f"make pdf: {explain_latex_failure(latex_dir, tex_name, source, latexmk.stdout)}\n"
+              f"make pdf: {pdf}: the previous PDF, if any, is kept", file=sys.stderr)
+        return None
     # Build aside, then move into place: readers never get a partial or broken PDF.
-    target = outdir / PDF_NAME
-    staging = outdir / (PDF_NAME + ".part")
+    staging = outdir / (pdf + ".part")
     shutil.copyfile(built, staging)
-    os.replace(staging, target)
-    total = time.monotonic() - started
-    print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in {total:.1f} s "
-          f"(Sphinx LaTeX {sphinx_seconds:.1f} s, LuaLaTeX {total - sphinx_seconds:.1f} s)")
-    return 0
+    os.replace(staging, outdir / pdf)
+    return time.monotonic() - started
 
 
 if __name__ == "__main__":

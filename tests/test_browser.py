@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from pdf import pdf_name
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
@@ -36,7 +37,7 @@ AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots go to a temporary folder (a test leaves nothing in the checkout); set
 # HANDBOOK_SCREENSHOTS to a folder to keep them and look at them.
 SCREENSHOTS_KEPT = os.environ.get("HANDBOOK_SCREENSHOTS", "")
-PDF_NAME = "mbodi-handbook.pdf"
+PDF_NAME = pdf_name(REPO / "conf")  # as conf.py names it
 
 DESKTOP = {"width": 1440, "height": 900}  # wide enough for Furo to show the "On this page" column
 PHONE = {"width": 390, "height": 844}

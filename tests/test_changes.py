@@ -187,3 +187,10 @@ def test_parse_log_reads_renames_deletions_and_odd_names():
     assert [(c.status, c.path, c.old_path, c.old_blob[:1], c.new_blob[:1]) for c in only.changes] == [
         ("R", "new\tname.md", "old name.md", "1", "2"), ("D", "gone.md", "gone.md", "3", ""),
         ("A", "ü.md", "ü.md", "", "4")]
+
+
+def test_in_the_pdf_a_long_history_breaks_across_pages(build_tree, repo):
+    built = build_tree(srcdir=repo, buildername="latex")
+    tex = next(built.outdir.glob("*.tex")).read_text(encoding="utf-8")
+    assert tex.count(r"\begin{longtable}") == 2, "both What's new tables may break across pages"
+    assert "Accept ADR\\sphinxhyphen{}0001" in tex

@@ -106,6 +106,18 @@ def test_tikz_links_use_sphinx_document_labels():
     assert r"100\%" in source and r"\$HOME\_dir" in source and r"\&" in source
 
 
+def test_a_long_log_is_drawn_as_several_pictures_with_arcs_cut_at_their_edges():
+    log = [entry("adr", number, f"2026-01-{number:02d}") for number in range(1, 26)]
+    log[24] = entry("adr", 25, "2026-01-25", supersedes=(1,))
+    source = tikz.render(layout.lay_out(log, ("accepted",)))
+    assert source.count(r"\begin{tikzpicture}") == 3  # 12 + 12 + 1 records
+    assert source.count(r"\hyperref[") == 25
+    pictures = source.split(r"\begin{tikzpicture}")[1:]
+    # ADR-0025 supersedes ADR-0001, two pictures apart: each end's picture names the other record
+    assert r"{ADR\sphinxhyphen{}0025};" in pictures[0] and r"{ADR\sphinxhyphen{}0001};" in pictures[2]
+    assert r"\clip" in pictures[1] and r"0025};" not in pictures[1]  # nothing of the arc in between
+
+
 # --- real builds -----------------------------------------------------------------------------------
 
 INDEX = """

@@ -188,3 +188,11 @@ def test_review_page_follows_codeowners_and_page_edits_incrementally(build_tree,
     assert [row[0] for row in review_rows(again.html("owners"), "handbook-owners-due")] == ["Soon runbook"]
     fresh = build_tree(srcdir=src, freshenv=True, builddir=tmp_path / "_fresh")
     assert fresh.html("owners") == again.html("owners")
+
+
+def test_parallel_build_gives_the_same_review_page(build_tree, tmp_path, review_day):
+    (tmp_path / "CODEOWNERS").write_text(CODEOWNERS)
+    serial = build_tree(FILES)
+    parallel = build_tree(srcdir=tmp_path / "src", parallel=2, freshenv=True, builddir=tmp_path / "_parallel")
+    article = lambda html: html[html.index("<article"):html.index("</article>")]  # noqa: E731
+    assert article(parallel.html("owners")) == article(serial.html("owners"))

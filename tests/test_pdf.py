@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import pickle
 import re
@@ -16,7 +17,10 @@ from pypdf import PdfReader
 pytestmark = [pytest.mark.tex, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
-PDF_NAME = "mbodi-handbook.pdf"
+sys.path.insert(0, str(REPO / "scripts"))
+from pdf import pdf_name  # noqa: E402
+
+PDF_NAME = pdf_name(REPO / "conf")  # the name conf.py gives it, as make pdf and make html use it
 
 
 def make(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -24,15 +28,19 @@ def make(*args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """`make pdf` then `make html` into one BUILDDIR, as the publish runbook says."""
+def made(tmp_path_factory) -> tuple[Path, str]:
+    """`make pdf` then `make html` into one BUILDDIR, as the publish runbook says; and what make pdf printed."""
     builddir = tmp_path_factory.mktemp("pdf")
     result = make("pdf", f"BUILDDIR={builddir}")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"make pdf: wrote .*mbodi-handbook.pdf .* in \d+\.\d s", result.stdout)
     site = make("html", f"BUILDDIR={builddir}", "SPHINXOPTS=-q -W")
     assert site.returncode == 0, site.stdout + site.stderr
-    return builddir
+    return builddir, result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(made) -> Path:
+    return made[0]
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +141,7 @@ def test_internal_links_land_on_the_right_page(reader):
 
 def test_emoji_are_colour_glyphs_not_boxes(built, reader):
     """The four principle headings carry their emoji as colour bitmaps (Noto Color Emoji)."""
-    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    log = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log  # no glyph was dropped or replaced by a box
     page = next(page for _, title, page in outline_entries(reader) if title.endswith("Build for Scale")) + 1
     text = text_of(built, page, page + 1)
@@ -163,7 +171,7 @@ def test_status_boxes_are_coloured_by_status(built, reader):
     # The box is on the record's first page (or the next, if its title fell at a page's foot).
     assert max(colour_pixels(built, superseded, purple), colour_pixels(built, superseded + 1, purple)) > 20
     assert max(colour_pixels(built, accepted, green), colour_pixels(built, accepted + 1, green)) > 20
-    tex = (built / "pdf" / "latex" / "mbodi-handbook.tex").read_text(encoding="utf-8")
+    tex = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".tex").read_text(encoding="utf-8")
     assert tex.count(r"\begin{sphinxuseclass}{handbook-status-box}") >= 8
     assert r"\begin{sphinxadmonition}{warning}" in tex  # the superseded record's warning box
 
@@ -178,7 +186,7 @@ def test_design_components_all_print(built):
 
 
 def test_long_code_lines_wrap_instead_of_running_off(built):
-    log = (built / "pdf" / "latex" / "mbodi-handbook.log").read_text(encoding="utf-8", errors="replace")
+    log = (built / "pdf" / "latex" / PDF_NAME).with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     overfull = [float(points) for points in re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)", log)]
     assert not [points for points in overfull if points > 5], overfull
     text = text_of(built)
@@ -233,11 +241,74 @@ def test_a_latex_error_names_the_page_and_keeps_the_last_good_pdf(tmp_path):
     result = run_pdf(tmp_path, source)
     assert result.returncode == 1
     assert f"LaTeX error in page {source / 'broken'}.md: Undefined control sequence" in result.stderr
-    assert "previous PDF" in result.stderr and "Traceback" not in result.stderr
+    assert f"{PDF_NAME}: the previous PDF, if any, is kept" in result.stderr and "Traceback" not in result.stderr
     assert last_good.read_bytes() == b"%PDF-1.5 last good build\n"
 
 
-def test_pdf_build_time_is_printed_with_its_parts(built):
-    # `built` ran make pdf; the fixture asserted the timing line. Check its parts are there too.
-    result = make("pdf", f"BUILDDIR={built}")
-    assert re.search(r"in \d+\.\d s \(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", result.stdout)
+def test_pdf_build_time_is_printed_with_its_parts(made):
+    builddir, printed = made
+    target = re.escape(str(builddir / "pdf" / PDF_NAME))
+    assert re.search(rf"make pdf: wrote {target} \(\d+ KiB\) in \d+\.\d s "
+                     rf"\(Sphinx LaTeX \d+\.\d s, LuaLaTeX \d+\.\d s\)", printed), printed
+
+
+def test_no_page_is_blank(built, reader):
+    """One-sided, chapters on any page: no empty page after the title page or the contents."""
+    blank = [number for number in range(1, len(reader.pages) + 1) if not text_of(built, number).strip()
+             and not reader.pages[number - 1].images]
+    assert not blank, f"blank pages: {blank}"
+
+
+def test_records_are_numbered_below_their_index_page_in_the_contents(built):
+    """ADR-0001 is a child of the ADR index page (N.M.1), not a sibling of its own sections, which
+    are listed unnumbered."""
+    contents = text_of(built, 2, 3)
+    index = re.search(r"^\s*(\d+(?:\.\d+)*)\s+Architecture Decision Records", contents, re.M)
+    assert index, contents
+    assert re.search(rf"^\s*{re.escape(index.group(1))}\.\d+\s+ADR-0001", contents, re.M), contents
+    assert re.search(r"^[ \t]*Lifecycle\b", contents, re.M) and not re.search(r"\d[ \t]+Lifecycle\b", contents)
+
+
+def test_owner_lines_as_on_the_site(built):
+    """Every "Owner: ... · Last reviewed: ... · Next review: ..." line the site shows is in the PDF,
+    as often as the site shows it."""
+    on_site: list[str] = []
+    for page in (built / "html").rglob("*.html"):
+        for found in re.finditer(r'<p class="handbook-review">(.*?)</p>', page.read_text(encoding="utf-8"), re.S):
+            on_site.append(" ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split()))
+    assert len(on_site) >= 3, on_site
+    printed = re.sub(r"-\s+", "-", " ".join(text_of(built).split()))
+    assert {line: printed.count(line) for line in on_site} == {line: on_site.count(line) for line in on_site}
+
+
+def page_pixels(built: Path, page: int, dpi: int) -> tuple[int, int, bytes]:
+    raw = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), str(built / "pdf" / PDF_NAME)],
+                         capture_output=True, check=True).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", raw)
+    return int(header.group(1)), int(header.group(2)), raw[header.end():]
+
+
+def test_status_badge_stays_above_the_date_line(built, reader):
+    """The badge's coloured box ends above the ink of the line below it ("Date: 2026-10-05")."""
+    page = next(page for _, title, page in outline_entries(reader) if "ADR-0001" in title) + 1
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(built / "pdf" / PDF_NAME), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', bbox)
+    badge = next(words[index + 1] for index, word in enumerate(words) if word[4] == "Status:")
+    label = next(index for index, word in enumerate(words) if word[4] == "Date:" and float(word[1]) > float(badge[1]))
+    date = (words[label][0], min(words[label][1], words[label + 1][1]), words[label + 1][2], words[label + 1][3])
+    dpi = 200
+    width, _, pixels = page_pixels(built, page, dpi)
+    scale = dpi / 72
+
+    def rows(x0: float, x1: float, y0: float, y1: float, test) -> list[int]:
+        return [y for y in range(int(y0 * scale), int(y1 * scale) + 1)
+                if any(test(pixels[(y * width + x) * 3:(y * width + x) * 3 + 3])
+                       for x in range(int(x0 * scale), int(x1 * scale) + 1))]
+
+    green = rows(float(badge[0]), float(badge[2]), float(badge[1]) - 6, float(date[3]),
+                 lambda rgb: abs(rgb[0] - 0x1A) < 30 and abs(rgb[1] - 0x7F) < 30 and abs(rgb[2] - 0x37) < 30)
+    ink = rows(float(date[0]), float(date[2]), float(date[1]), float(date[3]), lambda rgb: max(rgb) < 90)
+    assert green and ink
+    gap = (min(ink) - max(green)) / scale
+    assert gap >= 1, f"only {gap:.1f} pt between the badge and the line below"  # it was 0.4 pt

@@ -33,6 +33,12 @@ TREE = {
     "engineering/adr/0002-b.md": adr(2, "accepted", "supersedes: [1]\nimplements: [RFC-0001]\n", "2026-11-01"),
     "engineering/rfcs/0001-p.md": ("---\nstatus: implemented\ndate: 2026-09-01\nauthors: [x]\n---\n"
                                    "# RFC-0001: Proposal\n\n```{rfc-status}\n```\n\nText.\n"),
+    # twelve more, so the map takes two pictures, with arcs from one to the other
+    **{f"engineering/adr/{number:04d}-n.md": adr(number, "superseded" if number == 3 else "accepted",
+                                                 "superseded-by: 14\n" if number == 3 else
+                                                 "supersedes: [3]\n" if number == 14 else "",
+                                                 f"2026-10-{number - 1:02d}")
+       for number in range(3, 15)},
     "guide.md": """
         ---
         tags: [infra, onboarding]
@@ -105,11 +111,15 @@ def test_decision_map_is_drawn_with_links_to_every_record(pdf):
     texts = page_texts(pdf)
     page = first_page_with(texts, r"ADR-0001 · 2026-10-01 · superseded")
     for heading in ("RFC-0001 · 2026-09-01 · implemented", "ADR-0002 · 2026-11-01 · accepted"):
-        assert heading in texts[page]
+        assert heading in texts[page] + texts[page + 1]
     assert "Oldest first; colours by status" in texts[page] + texts[page + 1]
-    record_pages = {bookmarks(reader)[title]
-                    for title in ("ADR-0001: Decision 1", "ADR-0002: Decision 2", "RFC-0001: Proposal")}
-    assert record_pages <= set(link_targets(reader, page)), "every box links to its record's page"
+    marks = bookmarks(reader)
+    records = [title for title in marks if re.match(r"(ADR|RFC)-\d{4}: ", title)]
+    assert len(records) == 15
+    record_pages = {marks[title] for title in records}
+    map_links = set(link_targets(reader, page)) | set(link_targets(reader, page + 1))
+    assert record_pages <= map_links, "every box links to its record's page"
+    assert "ADR-0014 · 2026-10-13 · accepted" in texts[page] + texts[page + 1]
 
 
 def test_tags_lead_to_the_tag_index_which_lists_their_pages(pdf):

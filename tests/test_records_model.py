@@ -242,3 +242,9 @@ def test_an_unclosed_bracket_is_found_where_it_opens():
     text = "---\nstatus: accepted\ndeciders: [a\nsupersedes: [5]\ntags: [x]\n---\n"
     [problem] = frontmatter.read_front_matter(text).problems
     assert problem.line == 3 and "flow sequence that starts on this line and is not closed" in problem.message
+
+
+def test_no_front_matter_at_all_is_one_problem():
+    _, problems = record_from("# ADR-0004: Queue jobs in PostgreSQL\n")
+    assert rules(problems) == [("front-matter", 1)]
+    assert "has no front matter; start the file with '---', 'status: proposed'" in problems[0].message

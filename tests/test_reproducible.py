@@ -26,10 +26,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pdf import pdf_name
 
 pytestmark = [pytest.mark.tex, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
+PDF_NAME = pdf_name(REPO / "conf")
 EPOCH = 981158400  # 2001-02-03 00:00:00 UTC
 EPOCH_DAY = dt.datetime.fromtimestamp(EPOCH, dt.UTC).date()
 DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y",
@@ -110,7 +112,7 @@ def first_difference(one: bytes, two: bytes) -> str:
 
 def test_two_builds_from_two_copies_give_the_same_site(builds):
     first, second = site_files(builds["first"] / "html"), site_files(builds["second"] / "html")
-    assert len(first) > 30 and "mbodi-handbook.pdf" in first and ".buildinfo" in first
+    assert len(first) > 30 and PDF_NAME in first and ".buildinfo" in first
     assert sorted(first) == sorted(second)
     differ = {name: first_difference(first[name], second[name]) for name in first if first[name] != second[name]}
     assert differ == {}
@@ -133,8 +135,8 @@ def test_the_site_holds_no_build_folder_and_not_the_date_of_the_day(builds):
 
 
 def test_two_pdf_builds_give_the_same_pdf_dated_by_source_date_epoch(builds):
-    first = (builds["first"] / "pdf" / "mbodi-handbook.pdf").read_bytes()
-    second = (builds["second"] / "pdf" / "mbodi-handbook.pdf").read_bytes()
+    first = (builds["first"] / "pdf" / PDF_NAME).read_bytes()
+    second = (builds["second"] / "pdf" / PDF_NAME).read_bytes()
     assert first[:5] == b"%PDF-" and len(first) > 50_000
     assert first == second, first_difference(first, second)
     stamp = EPOCH_DAY.strftime("D:%Y%m%d").encode()
@@ -143,7 +145,7 @@ def test_two_pdf_builds_give_the_same_pdf_dated_by_source_date_epoch(builds):
 
 def test_the_pdf_holds_no_build_folder_and_not_the_date_of_the_day(builds):
     for build in ("first", "second"):
-        pdf = builds[build] / "pdf" / "mbodi-handbook.pdf"
+        pdf = builds[build] / "pdf" / PDF_NAME
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
         assert b"Mbodi Handbook" in text
         # The title page is dated, by SOURCE_DATE_EPOCH: so a clock's date would show here.

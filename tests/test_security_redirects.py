@@ -30,7 +30,7 @@ def test_a_real_move_is_allowed():
 
 FILES = {
     "index.md": "# Home\n\n```{toctree}\nguide\nteam/index\n```\n",
-    "guide.md": "---\nredirect-from: [genindex, search, 404, team, old-guide]\n---\n# Guide\n",
+    "guide.md": "---\nredirect-from: [genindex, search, 404, team, old-guide, tags/ci]\ntags: [ci]\n---\n# Guide\n",
     "team/index.md": "# Team\n",
 }
 
@@ -38,11 +38,11 @@ FILES = {
 @pytest.mark.parametrize("buildername", ["html", "dirhtml"])
 def test_generated_and_existing_pages_survive_a_redirect_naming_them(build_tree, buildername):
     built = build_tree(FILES, buildername=buildername)
-    for old in ("genindex", "search", "404", "team"):
+    for old in ("genindex", "search", "404", "team", "tags/ci"):
         assert f"cannot redirect '{old}' to 'guide'" in built.warnings, built.warnings
-    assert built.warnings.count("guide.md:2: WARNING") == 4
+    assert built.warnings.count("guide.md:2: WARNING") == 5
     suffix = (lambda name: f"{name}/index.html") if buildername == "dirhtml" else (lambda name: f"{name}.html")
-    for name in ("genindex", "search", "404"):
+    for name in ("genindex", "search", "404", "tags/ci"):
         assert "Moved to" not in (built.outdir / suffix(name)).read_text(encoding="utf-8"), name
     assert "Team" in (built.outdir / "team/index.html").read_text(encoding="utf-8")
     assert "Moved to" not in (built.outdir / "team/index.html").read_text(encoding="utf-8")

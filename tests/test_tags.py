@@ -142,3 +142,14 @@ def test_tags_in_the_pdf_lead_to_the_tag_index(build_tree):
     labels = set(re.findall(r"\\label\{\\detokenize\{(tags:tag-[^}]*)\}\}", tex))
     assert targets <= labels
     assert re.search(r"\\sphinxstylestrong\{ci\} \(2\)", tex)
+
+
+def test_parallel_and_dirhtml_builds_give_the_same_tags(build_tree, tmp_path):
+    serial = build_tree(FILES)
+    parallel = build_tree(srcdir=tmp_path / "src", parallel=2, freshenv=True, builddir=tmp_path / "_parallel")
+    assert index_counts(parallel.html("tags")) == index_counts(serial.html("tags"))
+    assert article(parallel.html("tags/ci")) == article(serial.html("tags/ci"))
+    folders = build_tree(srcdir=tmp_path / "src", buildername="dirhtml", freshenv=True, builddir=tmp_path / "_dir")
+    page = (folders.outdir / "guide" / "index.html").read_text(encoding="utf-8")
+    href = re.search(r'href="([^"]+)"><span class="handbook-tag">ci</span>', page).group(1)
+    assert href == "../tags/ci/" and (folders.outdir / "tags" / "ci" / "index.html").is_file()

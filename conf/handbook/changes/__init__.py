@@ -97,7 +97,8 @@ def _title(app: Any, docname: str | None, path: str) -> str:
 
 def _table(headings: list[str], widths: list[int], rows: list[list[list[nodes.Node]]],
            classes: list[str]) -> nodes.table:
-    table = nodes.table(classes=["handbook-whats-new", *classes])
+    # "longtable": on paper a long history breaks across pages instead of running off the first.
+    table = nodes.table(classes=["handbook-whats-new", "longtable", *classes])
     group = nodes.tgroup(cols=len(headings))
     table += group
     for width in widths:
@@ -173,7 +174,7 @@ def decisions_table(app: Any, fromdocname: str) -> list[nodes.Node]:
     if not rows:
         result.append(nodes.paragraph(text="No decision record has been added or changed status yet."))
         return result
-    result.append(_table(["Date", "Record", "Status", "Change"], [14, 36, 18, 32], rows,
+    result.append(_table(["Date", "Record", "Status", "Change"], [13, 33, 22, 32], rows,
                          ["handbook-whats-new-decisions"]))
     return result
 

@@ -30,22 +30,54 @@ def colour_name(status: str) -> str:
     return "handbookmap" + "".join(char for char in status if char.isalpha())
 
 
+# Records per picture: about one page of boxes at their natural size. A long log becomes several
+# pictures, one after the other, each readable; an arc to a record in another picture is cut at the
+# picture's edge, where the other record's id is written.
+ROWS_PER_PICTURE = 12
+
+
 def render(layout: Layout, engine: str = "lualatex") -> str:
     texescape.init()  # the LaTeX builder does this too; escape() maps nothing before it
     lines = ["", r"\begingroup"]
     for status in layout.statuses:
         colour = STATUS_COLOURS.get(status, UNKNOWN_COLOUR).lstrip("#").upper()
         lines.append(rf"\definecolor{{{colour_name(status)}}}{{HTML}}{{{colour}}}")
-    lines += [
-        r"\begin{center}",
-        r"\begin{adjustbox}{max width=\linewidth, max totalheight=0.85\textheight}",
-        rf"\begin{{tikzpicture}}[x={UNIT}, y=-{UNIT}, >=stealth]",
-    ]
-    lines += [_arc(arc) for arc in layout.arcs]
-    for box in layout.boxes:
-        lines += _box(box, engine)
-    lines += [r"\end{tikzpicture}", r"\end{adjustbox}", r"\end{center}", r"\endgroup", ""]
+    boxes = list(layout.boxes)
+    for start in range(0, len(boxes), ROWS_PER_PICTURE):
+        chunk = boxes[start:start + ROWS_PER_PICTURE]
+        lines += [
+            r"\begin{center}",
+            r"\begin{adjustbox}{max width=\linewidth, max totalheight=0.85\textheight}",
+            rf"\begin{{tikzpicture}}[x={UNIT}, y=-{UNIT}, >=stealth]",
+        ]
+        lines += _arcs(layout, chunk)
+        for box in chunk:
+            lines += _box(box, engine)
+        lines += [r"\end{tikzpicture}", r"\end{adjustbox}", r"\end{center}"]
+    lines += [r"\endgroup", ""]
     return "\n".join(lines)
+
+
+def _arcs(layout: Layout, chunk: list[Box]) -> list[str]:
+    """The arcs with an end in this picture, cut at its top and bottom edges."""
+    inside = {id(box) for box in chunk}
+    top, bottom = chunk[0].y - 5, chunk[-1].y + chunk[-1].height + 5
+    lines = [r"\begin{scope}", rf"\clip (0,{top:g}) rectangle ({layout.width:g},{bottom:g});"]
+    labels = []
+    for arc in layout.arcs:
+        ends = (id(arc.source) in inside, id(arc.target) in inside)
+        if not any(ends):
+            continue
+        lines.append(_arc(arc))
+        if not all(ends):
+            other = arc.target if ends[0] else arc.source
+            (_, _), (edge_x, _), _, _ = anchor(arc)
+            y = top + 4 if other.y < top else bottom - 4
+            place = "north" if other.y < top else "south"
+            side = "east" if arc.relation == "implements" else "west"
+            labels.append(rf"\node[anchor={place} {side}, inner sep=1pt, font=\sffamily\tiny, text=black!70] "
+                          rf"at ({edge_x:g},{y:g}) {{{escape(other.entry.record_id)}}};")
+    return [*lines, r"\end{scope}", *labels]
 
 
 def _arc(arc: Arc) -> str:

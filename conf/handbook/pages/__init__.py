@@ -142,11 +142,16 @@ def _written_at(app: Any, pagename: str) -> str:
 
 
 def generated_pages(app: Any) -> set[str]:
-    """Pages the build writes that come from no source: indices, search, 404, additional pages."""
+    """Pages the build writes that come from no source: indices, search, 404, additional pages, and
+    the handbook's own tag pages."""
     generated = {"genindex", "search", getattr(app.config, "notfound_pagename", "404")}
     generated |= set(getattr(app.config, "html_additional_pages", {}) or {})
     for domain in app.env.domains.sorted():
         generated |= {f"{domain.name}-{index.name}" for index in domain.indices}
+    if "tags" in app.env.domains:
+        from ..tags import folder, render  # noqa: PLC0415 - tags is set up beside pages, in setup()
+
+        generated |= {render.page_of(folder(app), tag.slug) for tag in app.env.domains["tags"].all_tags()}
     return generated
 
 

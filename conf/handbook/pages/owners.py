@@ -172,7 +172,8 @@ def _when(row: Row) -> str:
 
 def _table(builder: Any, fromdocname: str, headings: list[str], widths: list[int],
            body_rows: list[list[nodes.Node]], classes: list[str]) -> nodes.table:
-    table = nodes.table(classes=["handbook-owners-table", *classes])
+    # "longtable": on paper a long list breaks across pages instead of running off the first.
+    table = nodes.table(classes=["handbook-owners-table", "longtable", *classes])
     group = nodes.tgroup(cols=len(headings))
     table += group
     for width in widths:

@@ -1,12 +1,12 @@
-"""The downloadable PDF handbook: LaTeX styling for LuaLaTeX, and publishing the PDF with the site."""
+"""The downloadable PDF handbook: LaTeX styling for LuaLaTeX, and publishing the PDFs with the site."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from . import latex
-from .publish import add_pdf_to_site, link_pdf
+from .publish import add_pdfs_to_site, find_pdfs, link_pdf
+from .sections import add_section_documents, list_section_documents
 from .transforms import shape_latex_document
 
 
@@ -15,21 +15,17 @@ def _latex_defaults(app: Any, config: Any) -> None:
     config.latex_elements = {**latex.latex_elements(), **(config.latex_elements or {})}
 
 
-def _pdf_name(app: Any, config: Any) -> None:
-    # What the pages depend on is whether a PDF is published and its name, not where the build
-    # keeps it: an absolute path in an "html" value would differ between two build folders and
-    # make their .buildinfo differ.
-    pdf = config.handbook_pdf
-    config.handbook_pdf_name = Path(pdf).name if pdf and Path(pdf).is_file() else ""
-
-
 def setup_pdf(app: Any) -> None:
-    # Path of the built PDF to publish with the site, or "" for none.
-    app.add_config_value("handbook_pdf", "", "", types=frozenset({str}))
-    # Its file name, set from it: a PDF appearing or going rebuilds every page's "Download PDF".
-    app.add_config_value("handbook_pdf_name", "", "html", types=frozenset({str}))
+    # The folder `make pdf` writes the PDFs to, to publish them with the site; "" for none.
+    app.add_config_value("handbook_pdf_dir", "", "", types=frozenset({str}))
+    # Set from it: the file names of the PDFs there. One appearing or going rebuilds every page's links.
+    app.add_config_value("handbook_pdf_published", [], "html", types=frozenset({list}))
+    # Also one PDF per top-level section (ADR-0008).
+    app.add_config_value("handbook_pdf_sections", False, "", types=frozenset({bool}))
     app.connect("config-inited", _latex_defaults)
-    app.connect("config-inited", _pdf_name)
-    app.connect("builder-inited", add_pdf_to_site)
+    app.connect("config-inited", find_pdfs)
+    app.connect("builder-inited", add_pdfs_to_site)
+    app.connect("env-updated", add_section_documents)
+    app.connect("build-finished", list_section_documents)
     app.connect("html-page-context", link_pdf)
     app.connect("doctree-resolved", shape_latex_document)

@@ -1,8 +1,10 @@
-"""Publish the PDF with the site: copy it into the HTML output and link it from every page.
+"""Publish the PDFs with the site: copy them into the HTML output and link them from every page.
 
-``handbook_pdf`` is the built PDF's path, or "" when there is none (conf.py sets it from
-``$HANDBOOK_PDF`` only when that file exists). It is an "html" config value, so a PDF appearing
-or disappearing rebuilds every page: no page links a PDF that is not there, or misses one that is.
+``handbook_pdf_dir`` is the folder ``make pdf`` writes to (the Makefile passes it as
+``$HANDBOOK_PDF_DIR``); the whole handbook's PDF there is named from ``latex_documents``, and each
+top-level section's after it (sections.py). Only files that exist are published and linked, so no
+page links a PDF that is not there. Which ones exist is an "html" config value
+(``handbook_pdf_published``), so a PDF appearing or going rebuilds every page.
 """
 
 from __future__ import annotations
@@ -10,22 +12,47 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..warnings_ import HandbookWarning, warn
+from sphinx.util import logging
+
+from .sections import section_of, section_pdf_name, whole_pdf_name
+
+logger = logging.getLogger(__name__)
 
 
-def add_pdf_to_site(app: Any) -> None:
-    """``builder-inited``: the PDF goes to the site's root as an extra file."""
-    pdf = app.config.handbook_pdf
-    if app.builder.format != "html" or not pdf:
+def find_pdfs(app: Any, config: Any) -> None:
+    """``config-inited``: which PDFs there are to publish, by file name (never by absolute path: an
+    "html" value holding one would differ between two build folders and make their .buildinfo differ)."""
+    folder = Path(config.handbook_pdf_dir) if config.handbook_pdf_dir else None
+    if folder is None:
+        config.handbook_pdf_published = []
         return
-    if not Path(pdf).is_file():
-        warn(HandbookWarning.PDF, f"handbook_pdf is set to {pdf}, which does not exist; the site links no PDF")
-        app.config.handbook_pdf = ""
+    whole = whole_pdf_name(config)
+    stem = Path(whole).stem
+    names = sorted(path.name for path in folder.glob(f"{stem}*.pdf")) if folder.is_dir() else []
+    config.handbook_pdf_published = [whole, *(name for name in names if name != whole)] if whole in names else names
+
+
+def add_pdfs_to_site(app: Any) -> None:
+    """``builder-inited``: the PDFs go to the site's root as extra files."""
+    if app.builder.format != "html" or not app.config.handbook_pdf_published:
         return
-    app.config.html_extra_path = [*app.config.html_extra_path, str(Path(pdf).resolve())]
+    folder = Path(app.config.handbook_pdf_dir).resolve()
+    app.config.html_extra_path = [*app.config.html_extra_path,
+                                  *(str(folder / name) for name in app.config.handbook_pdf_published)]
 
 
 def link_pdf(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """``html-page-context``: the relative URL of the PDF, for the sidebar's "Download PDF"."""
-    pdf = app.config.handbook_pdf
-    context["handbook_pdf_url"] = context["pathto"](Path(pdf).name, 1) if pdf else ""
+    """``html-page-context``: relative URLs of the whole handbook's PDF and of the page's section's."""
+    published = app.config.handbook_pdf_published
+    whole = whole_pdf_name(app.config)
+    context["handbook_pdf_url"] = context["pathto"](whole, 1) if whole in published else ""
+    context["handbook_section_pdf_url"] = ""
+    if len(published) > 1 or whole not in published:
+        sections = getattr(app.builder, "handbook_sections", None)
+        if sections is None:
+            sections = app.builder.handbook_sections = section_of(app.env)
+        section = sections.get(pagename)
+        name = section_pdf_name(app.config, section) if section else ""
+        if name in published:
+            context["handbook_section_pdf_url"] = context["pathto"](name, 1)
+            context["handbook_section_title"] = app.env.titles[section].astext()

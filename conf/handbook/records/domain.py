@@ -69,26 +69,9 @@ class DecisionRecordsDomain(PageDataDomain):
         kind = record_kind_for(docname, env.config.handbook_record_dirs)
         page = source.page_source(env, docname)
         front_matter = page.front_matter
-        template = scaffolding.template_of(docname, env.config, Path(env.srcdir))
-        if template is not None:
-            leftover = scaffolding.template_leftovers(page.lines, template)
-            if leftover is not None:
-                more = f" (and {leftover.count - 1} more line(s))" if leftover.count > 1 else ""
-                warn(HandbookWarning.TEMPLATE_TEXT,
-                     f"this page still holds its template's text{more}: '{leftover.text}'; replace it with the "
-                     "page's own words", (docname, leftover.line))
+        warn_template_text(env, docname, page.lines)
         if kind is None or not looks_like_record(docname, front_matter.values):
-            # Front matter is read for every page here, so a page that is not a record hears of
-            # broken front matter too (conf.py leaves it to the handbook, not to MyST). A page that
-            # opens with '---' and never closes it starts with a thematic break, as MyST reads it.
-            if front_matter_end(page.lines) is not None:
-                for problem in front_matter.problems:
-                    warn(HandbookWarning.FRONT_MATTER, problem.message, (docname, problem.line))
-            for node in document.findall(status_box_placeholder):
-                warn(HandbookWarning.RECORD_DIRECTIVE,
-                     f"{{{node['kind']}-status}} is only for {KINDS[node['kind']].label}s, which live in "
-                     f"'{env.config.handbook_record_dirs[node['kind']]}/NNNN-slug.md' with a status in front "
-                     "matter; move the page or remove the directive", node)
+            warn_plain_page(env, docname, page, document)
             return
 
         title, title_line = _first_heading(document)
@@ -118,6 +101,32 @@ class DecisionRecordsDomain(PageDataDomain):
     def get_record(self, docname: str) -> DecisionRecord | None:
         fields = self.records.get(docname)
         return DecisionRecord(**fields) if fields else None
+
+
+def warn_template_text(env: Any, docname: str, lines: list[str]) -> None:
+    """A page written from a template (a record, a runbook) that still holds the template's text."""
+    template = scaffolding.template_of(docname, env.config, Path(env.srcdir))
+    leftover = scaffolding.template_leftovers(lines, template) if template is not None else None
+    if leftover is not None:
+        more = f" (and {leftover.count - 1} more line(s))" if leftover.count > 1 else ""
+        warn(HandbookWarning.TEMPLATE_TEXT,
+             f"this page still holds its template's text{more}: '{leftover.text}'; replace it with the "
+             "page's own words", (docname, leftover.line))
+
+
+def warn_plain_page(env: Any, docname: str, page: source.PageSource, document: nodes.document) -> None:
+    """A page that is not a record: its front matter, and status boxes it should not have."""
+    # Front matter is read for every page here, so a page that is not a record hears of broken
+    # front matter too (conf.py leaves it to the handbook, not to MyST). A page that opens with
+    # '---' and never closes it starts with a thematic break, as MyST reads it.
+    if front_matter_end(page.lines) is not None:
+        for problem in page.front_matter.problems:
+            warn(HandbookWarning.FRONT_MATTER, problem.message, (docname, problem.line))
+    for node in document.findall(status_box_placeholder):
+        warn(HandbookWarning.RECORD_DIRECTIVE,
+             f"{{{node['kind']}-status}} is only for {KINDS[node['kind']].label}s, which live in "
+             f"'{env.config.handbook_record_dirs[node['kind']]}/NNNN-slug.md' with a status in front "
+             "matter; move the page or remove the directive", node)
 
 
 DIRECTIVE_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,}|:{3,})\{([^}\s]+)\}")

@@ -105,6 +105,12 @@ def required_fields(reading: Reading) -> None:
     kind = reading.kind
     examples = {"status": f"status: {kind.initial_status}' (one of: {', '.join(kind.statuses)})",
                 "date": "date: YYYY-MM-DD', the date of the last status change"}
+    if not reading.values:
+        # No front matter at all is one mistake, not one per required field.
+        reading.problem("front-matter", reading.front_matter.first_line,
+                        f"this {kind.label} has no front matter; start the file with '---', 'status: "
+                        f"{kind.initial_status}', 'date: YYYY-MM-DD', '{kind.people_field}: [...]' and '---'")
+        return
     for field in kind.required_fields:
         if not reading.given(field):
             example = examples.get(field, f"{field}: [handbook-maintainers]'")
