@@ -30,11 +30,18 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
 from handbook.annotations import escape_annotation, no_workflow_commands  # noqa: E402  (after the path is known)
 from handbook.warnings_ import HandbookWarning  # noqa: E402
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from handbook.pages import PagesDomain
+    from handbook.policy import PolicyDomain
+    from handbook.quality import QualityDomain
 
 
 @dataclasses.dataclass
@@ -114,7 +121,7 @@ def refine_line(finding: Finding, raw_path: str) -> None:
             return
 
 
-def collector_for(app: Any) -> Any:
+def collector_for(app: Sphinx) -> Any:
     """A handler that keeps every warning of the build as a log record, never as printed text.
 
     A ``WarningStreamHandler`` to Sphinx, so that while Sphinx holds warnings back (reading pages
@@ -190,12 +197,12 @@ def finding_of(record: logging.LogRecord) -> Finding:
     return finding
 
 
-def in_writers_words(findings: list[Finding], app: Any) -> None:
+def in_writers_words(findings: list[Finding], app: Sphinx) -> None:
     """Reference findings reworded in the writer's terms, with a "did you mean" where one fits."""
     from handbook.quality.wording import Known, reword
 
     env = app.env
-    ids = env.domains["quality"].data.get("ids", {})
+    ids = cast("QualityDomain", env.domains["quality"]).data.get("ids", {})
     std = env.domains["std"]
     known = Known(pages=frozenset(env.found_docs),
                   anchors={docname: frozenset(found) for docname, found in ids.items()},
@@ -336,11 +343,11 @@ def run_build(source: Path, conf: Path, outdir: Path,
         return None, BuildFailure(f"the build crashed ({sys.exc_info()[1]!r}); details in {log}", where())
 
 
-def overdue_reviews(app: Any, source: Path) -> list[Finding]:
+def overdue_reviews(app: Sphinx, source: Path) -> list[Finding]:
     """Pages past their review date: listed as notices with their owners, never failures."""
     today = dt.date.today()
     findings = []
-    for docname, review in app.env.domains["pages"].overdue(today):
+    for docname, review in cast("PagesDomain", app.env.domains["pages"]).overdue(today):
         findings.append(Finding(
             display_path(str(app.env.doc2path(docname))), review.line, "review-overdue",
             f"overdue for review since {review.due} (last reviewed {review.last_reviewed}); owner: {review.owner}",
@@ -348,16 +355,16 @@ def overdue_reviews(app: Any, source: Path) -> list[Finding]:
     return findings
 
 
-def exempt_pages(app: Any) -> list[Finding]:
+def exempt_pages(app: Sphinx) -> list[Finding]:
     """Pages exempt from the built-site policy, listed with their reasons (they do not fail the check)."""
     return [Finding(display_path(str(app.env.doc2path(docname))), line, "active-content-exempt",
                     f"exempt from the active-content policy: {reason}",
                     "review the reason; remove 'allow-active-content' once the page no longer needs it",
                     severity="notice")
-            for docname, reason, line in app.env.domains["policy"].exempt()]
+            for docname, reason, line in cast("PolicyDomain", app.env.domains["policy"]).exempt()]
 
 
-def pages_gone_since(app: Any, source: Path, ref: str) -> tuple[list[Finding], str | None]:
+def pages_gone_since(app: Sphinx, source: Path, ref: str) -> tuple[list[Finding], str | None]:
     """Pages that existed at ``ref`` and are gone now with no redirect to where they went."""
     listing = subprocess.run(["git", "ls-tree", "-r", "--name-only", ref, "."], cwd=source,
                              capture_output=True, text=True)
@@ -365,7 +372,7 @@ def pages_gone_since(app: Any, source: Path, ref: str) -> tuple[list[Finding], s
         reason = (listing.stderr.strip().splitlines() or ["not a git repository"])[-1]
         return [], f"--since {ref}: git cannot list the pages at that ref ({reason})"
     suffixes = tuple(app.config.source_suffix)
-    redirects = app.env.domains["pages"].redirect_map(app.config.handbook_redirects)
+    redirects = cast("PagesDomain", app.env.domains["pages"]).redirect_map(app.config.handbook_redirects)
     findings = []
     for path in listing.stdout.splitlines():
         if not path.endswith(suffixes):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 __version__ = "0.1.0"
 
@@ -71,12 +72,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     }
 
 
-def _add_templates(app: Any, config: Any) -> None:
+def _add_templates(app: Sphinx, config: Config) -> None:
     # The extension's own templates (sidebar/download-pdf.html) after the project's, which win.
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
 
 
-def _add_static(app: Any) -> None:
+def _add_static(app: Sphinx) -> None:
     # CSS only for HTML builders, so nothing of it leaks into LaTeX or text output.
     if app.builder.format != "html":
         return

@@ -9,9 +9,12 @@ is saved, as the People page says, and no script is needed. In the PDF each item
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 CHECKBOX_CLASS = "task-list-item-checkbox"
 
@@ -23,7 +26,7 @@ def _checkbox(paragraph: nodes.Element) -> nodes.raw | None:
     return None
 
 
-def tickable_checklists(app: Any, doctree: nodes.document) -> None:
+def tickable_checklists(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: every task-list checkbox, labelled by its item's text."""
     for item in doctree.findall(nodes.list_item):
         if "task-list-item" not in item["classes"] or not item.children:
@@ -57,5 +60,5 @@ def _ancestors(node: nodes.Node) -> list[nodes.Node]:
     return found
 
 
-def setup_checklists(app: Any) -> None:
+def setup_checklists(app: Sphinx) -> None:
     app.connect("doctree-read", tickable_checklists)

@@ -10,12 +10,13 @@ written, and nothing else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 CODE_BLOCK = '<div class="highlight"><pre>'
 FOCUSABLE_CODE_BLOCK = '<div class="highlight"><pre tabindex="0">'
@@ -41,7 +42,7 @@ def focusable(base: type) -> type:
 
 def use_focusable_translator(app: Sphinx) -> None:
     """``builder-inited``: HTML builders write code blocks with a tabindex."""
-    builder: Any = app.builder
+    builder: Builder = app.builder
     if builder.format != "html":
         return
     base = builder.get_translator_class()

@@ -9,12 +9,15 @@ It replaces the ``markdown`` and ``md`` languages, so every listing gets it with
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pygments.lexer import RegexLexer, bygroups, using
 from pygments.lexers.data import YamlLexer
 from pygments.lexers.markup import MarkdownLexer
 from pygments.token import Punctuation
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 class MarkdownWithFrontMatterLexer(RegexLexer):
@@ -30,6 +33,6 @@ class MarkdownWithFrontMatterLexer(RegexLexer):
     }
 
 
-def setup_highlighting(app: Any) -> None:
+def setup_highlighting(app: Sphinx) -> None:
     for alias in MarkdownWithFrontMatterLexer.aliases:
         app.add_lexer(alias, MarkdownWithFrontMatterLexer)

@@ -9,26 +9,30 @@ rendered at 16, 32 and 48 px (PNG images in an ICO container) for the root of th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 HERE = Path(__file__).parent
 ICON = HERE / "_static" / "favicon.svg"
 EXTRA = HERE / "_extra"
 
 
-def _default_icon(app: Any, config: Any) -> None:
+def _default_icon(app: Sphinx, config: Config) -> None:
     # A project's own html_favicon wins.
     if not config.html_favicon:
         config.html_favicon = str(ICON)
 
 
-def _root_icon(app: Any) -> None:
+def _root_icon(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
     # A new list, not append(): conf.py's list object may be shared by several builds.
     app.config.html_extra_path = [*app.config.html_extra_path, str(EXTRA)]
 
 
-def setup_site_icon(app: Any) -> None:
+def setup_site_icon(app: Sphinx) -> None:
     app.connect("config-inited", _default_icon)
     app.connect("builder-inited", _root_icon)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from .frontmatter import FrontMatter, read_front_matter
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
 
 
 def read_lines(path: Path | str) -> list[str]:
@@ -35,7 +38,7 @@ class PageSource:
     front_matter: FrontMatter
 
 
-def page_source(env: Any, docname: str) -> PageSource:
+def page_source(env: BuildEnvironment, docname: str) -> PageSource:
     """The page's lines and front matter, read once while the page is being read.
 
     Kept in ``env.current_document``, which Sphinx empties after each page, so nothing of it reaches the

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -23,13 +23,19 @@ from ..pagedata import PageDataDomain
 from ..records import kinds
 from . import feed, history
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.records.domain import DecisionRecordsDomain
+
 logger = logging.getLogger(__name__)
 FEED = "decisions.atom"
 
 _histories: dict[str, history.History] = {}
 
 
-def history_of(app: Any) -> history.History:
+def history_of(app: Sphinx) -> history.History:
     """The history of the source folder, read once per build."""
     key = str(app.srcdir)
     if key not in _histories:
@@ -39,7 +45,7 @@ def history_of(app: Any) -> history.History:
     return _histories[key]
 
 
-def _forget_history(app: Any) -> None:
+def _forget_history(app: Sphinx) -> None:
     _histories.pop(str(app.srcdir), None)  # each build reads the history of its own HEAD
 
 
@@ -65,12 +71,12 @@ class ChangesDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, Any]] = {"pages": {}, "signature": ""}
     tables = ("pages",)
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         if any(True for _ in document.findall(whats_new_placeholder)):
             self.table("pages")[docname] = True
 
 
-def docname_of(app: Any, path: str) -> str | None:
+def docname_of(app: Sphinx, path: str) -> str | None:
     """The page a source file is (``engineering/adr/0001-x.md`` -> its docname), if it is one."""
     for suffix in app.config.source_suffix:
         if path.endswith(suffix):
@@ -78,18 +84,18 @@ def docname_of(app: Any, path: str) -> str | None:
     return None
 
 
-def is_record(app: Any, path: str) -> bool:
+def is_record(app: Sphinx, path: str) -> bool:
     docname = docname_of(app, path)
     return docname is not None and kinds.record_kind_for(docname, app.config.handbook_record_dirs) is not None \
         and docname.rpartition("/")[2][:1].isdigit()
 
 
-def decision_changes(app: Any) -> list[history.StatusChange]:
+def decision_changes(app: Sphinx) -> list[history.StatusChange]:
     found = history_of(app)
     return history.status_changes(Path(app.srcdir), found, lambda path: is_record(app, path))
 
 
-def _title(app: Any, docname: str | None, path: str) -> str:
+def _title(app: Sphinx, docname: str | None, path: str) -> str:
     if docname is not None and docname in app.env.titles:
         return app.env.titles[docname].astext()
     return path
@@ -117,7 +123,7 @@ def _table(headings: list[str], widths: list[int], rows: list[list[list[nodes.No
     return table
 
 
-def _page(app: Any, fromdocname: str, path: str) -> nodes.Node:
+def _page(app: Sphinx, fromdocname: str, path: str) -> nodes.Node:
     docname = docname_of(app, path)
     if docname is not None and docname in app.env.found_docs:
         return nodes.reference("", _title(app, docname, path), internal=True,
@@ -125,7 +131,7 @@ def _page(app: Any, fromdocname: str, path: str) -> nodes.Node:
     return nodes.Text(f"{path} (no longer in the handbook)")
 
 
-def pages_table(app: Any, fromdocname: str) -> list[nodes.Node]:
+def pages_table(app: Sphinx, fromdocname: str) -> list[nodes.Node]:
     """One row per commit, newest first: its date, its subject, and the pages it changed."""
     found = history_of(app)
     if found.unavailable:
@@ -155,7 +161,7 @@ def _change_words(change: history.StatusChange) -> str:
     return f"{change.old} → {change.new}" if change.old else f"new, {change.new}"
 
 
-def decisions_table(app: Any, fromdocname: str) -> list[nodes.Node]:
+def decisions_table(app: Sphinx, fromdocname: str) -> list[nodes.Node]:
     found = history_of(app)
     result: list[nodes.Node] = []
     if app.builder.format == "html":
@@ -179,15 +185,15 @@ def decisions_table(app: Any, fromdocname: str) -> list[nodes.Node]:
     return result
 
 
-def fill_whats_new(app: Any, doctree: nodes.document, docname: str) -> None:
+def fill_whats_new(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(whats_new_placeholder)):
         shown = decisions_table(app, docname) if node["show"] == "decisions" else pages_table(app, docname)
         node.replace_self(shown)
 
 
-def pages_to_rewrite(app: Any, env: Any) -> list[str]:
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: What's new is written again when HEAD moved, or a listed page's title changed."""
-    domain: ChangesDomain = env.domains["changes"]
+    domain = cast("ChangesDomain", env.domains["changes"])
     if not domain.table("pages"):
         return []
     found = history_of(app)
@@ -199,17 +205,17 @@ def pages_to_rewrite(app: Any, env: Any) -> list[str]:
     return sorted(domain.table("pages"))
 
 
-def _absolute(app: Any, uri: str) -> str:
+def _absolute(app: Sphinx, uri: str) -> str:
     base = app.config.html_baseurl
     return base.rstrip("/") + "/" + uri if base else uri
 
 
-def write_feed(app: Any, exception: Exception | None) -> None:
+def write_feed(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: ``decisions.atom`` at the root of the site."""
     if exception is not None or app.builder.format != "html" or app.builder.name in ("singlehtml", "handbook-linkcheck"):
         return
     found = history_of(app)
-    records = app.env.domains["records"]
+    records = cast("DecisionRecordsDomain", app.env.domains["records"])
     entries = []
     for change in [] if found.unavailable else decision_changes(app)[: app.config.handbook_feed_entries]:
         docname = docname_of(app, change.path)
@@ -230,14 +236,14 @@ def write_feed(app: Any, exception: Exception | None) -> None:
         target.write_bytes(data)
 
 
-def link_feed(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def link_feed(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """``html-page-context``: every page tells browsers and feed readers where the feed is."""
     href = relative_uri(app.builder.get_target_uri(pagename), FEED)
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" type="application/atom+xml" title="Decision records" href="{href}">')
 
 
-def setup_changes(app: Any) -> None:
+def setup_changes(app: Sphinx) -> None:
     app.add_config_value("handbook_whats_new_commits", 30, "html", types=frozenset({int}))
     app.add_config_value("handbook_whats_new_decisions", 30, "html", types=frozenset({int}))
     app.add_config_value("handbook_feed_entries", 50, "html", types=frozenset({int}))

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -25,6 +25,13 @@ from ..source import page_source
 from ..warnings_ import HandbookWarning
 from ..warnings_ import warn as handbook_warn
 from . import layout, svg, tikz
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.records.domain import DecisionRecordsDomain
 
 # "RFC-0001", "RFC 1", "0001" or "1" all name RFC 1.
 RFC_NUMBER = re.compile(r"\s*(?:RFC[-\s]?)?0*(\d{1,6})\s*", re.IGNORECASE)
@@ -57,7 +64,7 @@ class DecisionLinksDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, Any]] = {"implements": {}, "maps": {}, "signature": ""}
     tables = ("implements", "maps")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         if any(True for _ in document.findall(decision_map_placeholder)):
             self.table("maps")[docname] = True
         if kinds.record_kind_for(docname, env.config.handbook_record_dirs) is not kinds.ADR:
@@ -86,10 +93,10 @@ class DecisionLinksDomain(PageDataDomain):
         return tuple(number for number, _ in self.table("implements").get(docname, []))
 
 
-def check_implements(app: Any, env: Any) -> None:
+def check_implements(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: every RFC an ADR implements exists."""
-    records = env.domains["records"]
-    domain: DecisionLinksDomain = env.domains["decisions"]
+    records = cast("DecisionRecordsDomain", env.domains["records"])
+    domain = cast("DecisionLinksDomain", env.domains["decisions"])
     for docname, found in sorted(domain.table("implements").items()):
         for number, line in found:
             if records.find("rfc", number) is None:
@@ -98,11 +105,11 @@ def check_implements(app: Any, env: Any) -> None:
                      (docname, line))
 
 
-def maps_to_rewrite(app: Any, env: Any) -> list[str]:
+def maps_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: a map shows every record's id, title, status, date and relations; when any
     of those changed (a record added, removed, retitled, its status moved), the pages showing a map
     are written again. An edit to a record's text alone redraws nothing."""
-    domain: DecisionLinksDomain = env.domains["decisions"]
+    domain = cast("DecisionLinksDomain", env.domains["decisions"])
     drawn = sorted(dataclasses.astuple(entry) for entry in entries(env, "all"))
     signature = hashlib.sha256(json.dumps(drawn, ensure_ascii=False).encode()).hexdigest()
     if signature == domain.data.get("signature"):
@@ -111,10 +118,10 @@ def maps_to_rewrite(app: Any, env: Any) -> list[str]:
     return sorted(domain.table("maps"))
 
 
-def entries(env: Any, kinds: str) -> list[layout.Entry]:
-    domain: DecisionLinksDomain = env.domains["decisions"]
+def entries(env: BuildEnvironment, kinds: str) -> list[layout.Entry]:
+    domain = cast("DecisionLinksDomain", env.domains["decisions"])
     found = []
-    for record in env.domains["records"].all_records():
+    for record in cast("DecisionRecordsDomain", env.domains["records"]).all_records():
         if record.number is None or kinds not in ("all", record.kind):
             continue
         found.append(layout.Entry(
@@ -152,7 +159,7 @@ def legend(drawn: layout.Layout) -> nodes.paragraph:
     return text
 
 
-def as_list(builder: Any, page: str, drawn: layout.Layout) -> nodes.bullet_list:
+def as_list(builder: Builder, page: str, drawn: layout.Layout) -> nodes.bullet_list:
     """For builders that draw no pictures (text, man): the same facts as a list."""
     items = nodes.bullet_list()
     for box in drawn.boxes:
@@ -180,7 +187,7 @@ def _placeholders(doctree: nodes.Node, docname: str) -> list[tuple[nodes.Element
     return found
 
 
-def draw_maps(app: Any, doctree: nodes.document, docname: str) -> None:
+def draw_maps(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each placeholder becomes the map, drawn for this builder."""
     builder = app.builder
     for number, (node, page, parent) in enumerate(_placeholders(doctree, docname)):
@@ -202,7 +209,7 @@ def draw_maps(app: Any, doctree: nodes.document, docname: str) -> None:
         parent.replace(node, figure)
 
 
-def setup_decisions(app: Any) -> None:
+def setup_decisions(app: Sphinx) -> None:
     app.add_node(decision_map_placeholder)
     app.add_domain(DecisionLinksDomain)
     app.add_directive("decision-map", DecisionMap)

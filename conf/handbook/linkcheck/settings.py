@@ -14,7 +14,10 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.config import Config
 
 CACHE_ENV = "HANDBOOK_LINKCHECK_CACHE"
 
@@ -63,7 +66,7 @@ def exclusion_for(exclusions: tuple[Exclusion, ...], uri: str) -> Exclusion | No
     return next((exclusion for exclusion in exclusions if exclusion.matches(uri)), None)
 
 
-def linkcheck_ignore(config: Any) -> list[str]:
+def linkcheck_ignore(config: Config) -> list[str]:
     """Sphinx's ``linkcheck_ignore``, made from the exclusions that have reasons, and only from them.
 
     Anything else already in linkcheck_ignore would be an exclusion without a reason, and
@@ -93,7 +96,7 @@ LIMITS = {
 }
 
 
-def check_numbers(config: Any) -> None:
+def check_numbers(config: Config) -> None:
     """Every number the link check relies on is a number, and not below what makes sense."""
     for name, (kind, minimum) in LIMITS.items():
         value = getattr(config, name)

@@ -20,7 +20,7 @@ again (``freshness.py``), and pages a build no longer makes leave the output (``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
@@ -31,6 +31,10 @@ from . import freshness, upstream
 from .leftovers import Leftovers
 from .markup import MarkupMismatch
 from .site import ResolvedToctree, SiteNavigation
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ class FastNavigation:
 
     # --- start-up -------------------------------------------------------------------------------
 
-    def builder_inited(self, app: Any) -> None:
+    def builder_inited(self, app: Sphinx) -> None:
         self.furo, self.active = None, False
         upstream.forget_root_doctree(app.env)  # a stale one may come with an older environment
         if not app.config.handbook_fast_navigation or "furo" not in app.extensions:
@@ -78,7 +82,7 @@ class FastNavigation:
 
     # --- once a build -----------------------------------------------------------------------------
 
-    def env_get_updated(self, app: Any, env: Any) -> list[str]:
+    def env_get_updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         """Resolve the tree for this build; if what every page shows changed, write every page."""
         self.site, self.resolved, self.checked = None, None, False
         if not isinstance(app.builder, StandaloneHTMLBuilder):
@@ -98,13 +102,13 @@ class FastNavigation:
         self.site_unchanged = not changed
         return freshness.every_page(env) if changed else []
 
-    def env_check_consistency(self, app: Any, env: Any) -> None:
+    def env_check_consistency(self, app: Sphinx, env: BuildEnvironment) -> None:
         # After the environment is pickled, before the pages are written: with no title, heading or
         # toctree changed, the pages whose toctree lists an edited page show nothing new.
         if self.site_unchanged and self.parents_set_aside is None:
             self.parents_set_aside = upstream.set_aside_toctree_parents(env)
 
-    def build_finished(self, app: Any, exception: BaseException | None) -> None:
+    def build_finished(self, app: Sphinx, exception: BaseException | None) -> None:
         if exception is None and self.signature:
             freshness.remember(app, self.signature)
         self.signature, self.site_unchanged = "", False
@@ -117,24 +121,25 @@ class FastNavigation:
 
     # --- every page -----------------------------------------------------------------------------
 
-    def before_furo(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
+    def before_furo(self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                     doctree: Any) -> None:
         if not self.active or not upstream.is_sphinxs_toctree(context.get("toctree")):
             return
         upstream.announce(context, lambda: self.for_page(app, pagename, context))
 
-    def after_furo(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
+    def after_furo(self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                    doctree: Any) -> None:
         upstream.withdraw(context)
 
-    def for_page(self, app: Any, pagename: str, context: dict[str, Any]) -> str | None:
+    def for_page(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> str | None:
         if not self.active:
             return None
         if self.site is None:
+            builder = cast("StandaloneHTMLBuilder", app.builder)  # html-page-context: an HTML builder
             if self.resolved is None:  # a build that did not announce itself: resolve now
-                self.resolved = ResolvedToctree.resolve(app.builder, upstream.furos_own(self.furo))
+                self.resolved = ResolvedToctree.resolve(builder, upstream.furos_own(self.furo))
             try:
-                self.site = SiteNavigation(app.builder, self.resolved, upstream.furos_own(self.furo))
+                self.site = SiteNavigation(builder, self.resolved, upstream.furos_own(self.furo))
             except MarkupMismatch as error:
                 self._give_up(f"Furo's navigation markup was not what it expected ({error})", pagename)
                 return None
@@ -163,7 +168,7 @@ def _software(furo: Any) -> tuple[str, ...]:
             f"docutils {docutils.__version__}", f"beautifulsoup4 {bs4.__version__}")
 
 
-def setup_navigation(app: Any) -> None:
+def setup_navigation(app: Sphinx) -> None:
     # Not "env" or "html": the pages come out the same either way, so switching costs no rebuild.
     app.add_config_value("handbook_fast_navigation", True, "", types=frozenset({bool}))
     navigation = FastNavigation()

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sphinx.environment import BuildEnvironment
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def site_signature(env: BuildEnvironment, *parts: str) -> str:
@@ -48,11 +51,11 @@ def site_signature(env: BuildEnvironment, *parts: str) -> str:
     return digest.hexdigest()
 
 
-def signature_file(app: Any) -> Path:
+def signature_file(app: Sphinx) -> Path:
     return Path(app.doctreedir) / f"handbook-navigation-{app.builder.name}.sha256"
 
 
-def changed(app: Any, signature: str) -> bool:
+def changed(app: Sphinx, signature: str) -> bool:
     """True when the last successful build had another signature, or is not known."""
     try:
         return signature_file(app).read_text(encoding="utf-8").strip() != signature
@@ -60,7 +63,7 @@ def changed(app: Any, signature: str) -> bool:
         return True
 
 
-def remember(app: Any, signature: str) -> None:
+def remember(app: Sphinx, signature: str) -> None:
     path = signature_file(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(signature + "\n", encoding="utf-8")

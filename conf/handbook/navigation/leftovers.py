@@ -11,25 +11,28 @@ files a build of this folder wrote are ever deleted.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinx.builders.html import StandaloneHTMLBuilder
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 class Leftovers:
     def __init__(self) -> None:
         self.other_pages: set[str] = set()  # pages written this build that are no document's
 
-    def builder_inited(self, app: Any) -> None:
+    def builder_inited(self, app: Sphinx) -> None:
         self.other_pages = set()
 
-    def page_written(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
+    def page_written(self, app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                      doctree: Any) -> None:
         # Pages besides the documents are written by the main process (Sphinx's finish step).
         if pagename not in app.env.found_docs:
             self.other_pages.add(pagename)
 
-    def build_finished(self, app: Any, exception: BaseException | None) -> None:
+    def build_finished(self, app: Sphinx, exception: BaseException | None) -> None:
         builder = app.builder
         if exception is not None or not isinstance(builder, StandaloneHTMLBuilder):
             return

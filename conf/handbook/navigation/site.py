@@ -13,7 +13,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup
 from docutils import nodes
@@ -22,6 +22,10 @@ from sphinx import addnodes
 from . import upstream
 from .links import LinkTable, folder_of
 from .markup import NavigationTemplate, anchor_text, build_template
+
+if TYPE_CHECKING:
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
 
 # A docname no toctree names and no page has: resolved for it, the tree has no current branch
 # and no toctree ancestors, which is what every page has in common.
@@ -38,7 +42,7 @@ class _StandIn:
     Everything else is the real builder's.
     """
 
-    def __init__(self, builder: Any) -> None:
+    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
         self._builder = builder
         self.targets: list[str] = []
         self._numbers: dict[str, int] = {}
@@ -66,7 +70,7 @@ class ResolvedToctree:
     targets: list[str]  # placeholder number -> docname
 
     @classmethod
-    def resolve(cls, builder: Any, furos_own: Callable[[dict[str, Any]], str]) -> ResolvedToctree:
+    def resolve(cls, builder: StandaloneHTMLBuilder, furos_own: Callable[[dict[str, Any]], str]) -> ResolvedToctree:
         stand_in = _StandIn(builder)
 
         def toctree(**kwargs: Any) -> str:
@@ -96,7 +100,7 @@ def mark_every_branch_current(tree: nodes.Element) -> None:
             node = node.parent
 
 
-def exact_href(builder: Any) -> Callable[[str], str]:
+def exact_href(builder: StandaloneHTMLBuilder) -> Callable[[str], str]:
     """``href="..."`` for an unusual URL, written by the same HTML writer and BeautifulSoup as Furo."""
     cache: dict[str, str] = {}
 
@@ -133,7 +137,7 @@ def toctree_ancestors(toctree_includes: dict[str, list[str]]) -> Callable[[str],
 class SiteNavigation:
     """Every page's navigation markup for one build (in one process)."""
 
-    def __init__(self, builder: Any, resolved: ResolvedToctree,
+    def __init__(self, builder: StandaloneHTMLBuilder, resolved: ResolvedToctree,
                  furos_own: Callable[[dict[str, Any]], str]) -> None:
         self.builder = builder
         plain = furos_own({"toctree": lambda **kwargs: self._render(resolved.tree, current=False)})
@@ -154,7 +158,7 @@ class SiteNavigation:
         return self.builder.render_partial(copy)["fragment"]
 
     @staticmethod
-    def _pages_with_conditional_ancestors(env: Any) -> Callable[[str], bool]:
+    def _pages_with_conditional_ancestors(env: BuildEnvironment) -> Callable[[str], bool]:
         # Sphinx copies an ancestor's toc entry whole (keeping its `only` nodes) but filters other
         # pages' entries, so below a page whose toc has `.. only::` the tree can differ from page to
         # page. Those few pages are left to Furo.

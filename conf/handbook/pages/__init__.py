@@ -14,7 +14,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.util import logging
@@ -24,6 +24,14 @@ from ..pagedata import PageDataDomain
 from ..source import page_source, read_lines
 from ..warnings_ import HandbookWarning, warn
 from . import git_dates, owners, redirects, review, source_links
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.tags import TagsDomain
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,7 +45,7 @@ class PagesDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {"reviews": {}, "redirects": {}}
     tables = ("reviews", "redirects")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         front_matter = page_source(env, docname).front_matter
         required = _review_required(docname, env.config.handbook_review_required)
         found, problems = review.read_review(front_matter, required, owners.codeowners_owner(env, docname))
@@ -86,16 +94,16 @@ def _review_required(docname: str, folders: list[str]) -> bool:
     return basename != "index" and any(folder == f.strip("/") for f in folders)
 
 
-def _today(config: Any) -> dt.date:
+def _today(config: Config) -> dt.date:
     try:
         return dt.date.fromisoformat(config.handbook_today)
     except ValueError:
         return build_day()
 
 
-def show_review(app: Any, doctree: nodes.document, docname: str) -> None:
+def show_review(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: owner and review dates under the title; a notice once overdue."""
-    found = app.env.domains["pages"].review_of(docname)
+    found = cast("PagesDomain", app.env.domains["pages"]).review_of(docname)
     if found is None or app.builder.format not in ("html", "latex"):
         return
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -116,11 +124,11 @@ def show_review(app: Any, doctree: nodes.document, docname: str) -> None:
     section[position:position] = inserted
 
 
-def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
+def collect_redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """``html-collect-pages``: one small page at every old path, pointing at the page's new place."""
     if app.builder.format != "html" or app.builder.name in ("singlehtml", "handbook-linkcheck"):
         return
-    domain: PagesDomain = app.env.domains["pages"]
+    domain = cast("PagesDomain", app.env.domains["pages"])
     for old, first, second, line in domain.redirect_conflicts():
         warn(HandbookWarning.REDIRECT, f"'{old}' is declared in redirect-from by both '{first}' and '{second}'; it redirects "
                          f"to '{first}'; remove it from one of them", (second, line))
@@ -136,12 +144,12 @@ def collect_redirect_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]
         yield old, {"title": f"Moved to {app.env.titles[new].astext()}", "redirect_url": target}, "handbook-redirect.html"
 
 
-def _written_at(app: Any, pagename: str) -> str:
+def _written_at(app: Sphinx, pagename: str) -> str:
     """Where the builder writes a page, relative to the site's root (``a/b.html``, ``a/b/index.html``)."""
-    return Path(app.builder.get_outfilename(pagename)).relative_to(app.outdir).as_posix()
+    return Path(cast("StandaloneHTMLBuilder", app.builder).get_outfilename(pagename)).relative_to(app.outdir).as_posix()
 
 
-def generated_pages(app: Any) -> set[str]:
+def generated_pages(app: Sphinx) -> set[str]:
     """Pages the build writes that come from no source: indices, search, 404, additional pages, and
     the handbook's own tag pages."""
     generated = {"genindex", "search", getattr(app.config, "notfound_pagename", "404")}
@@ -151,16 +159,16 @@ def generated_pages(app: Any) -> set[str]:
     if "tags" in app.env.domains:
         from ..tags import folder, render  # noqa: PLC0415 - tags is set up beside pages, in setup()
 
-        generated |= {render.page_of(folder(app), tag.slug) for tag in app.env.domains["tags"].all_tags()}
+        generated |= {render.page_of(folder(app), tag.slug) for tag in cast("TagsDomain", app.env.domains["tags"]).all_tags()}
     return generated
 
 
-def _conf_line(app: Any, text: str) -> int:
+def _conf_line(app: Sphinx, text: str) -> int:
     lines = read_lines(Path(app.confdir) / "conf.py")
     return next((number for number, line in enumerate(lines, 1) if text in line), 1)
 
 
-def _configure_pages(app: Any, config: Any) -> None:
+def _configure_pages(app: Sphinx, config: Config) -> None:
     """``config-inited``: the pages' templates, the day reviews are judged by, and the source links."""
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     if not config.handbook_today:
@@ -168,7 +176,7 @@ def _configure_pages(app: Any, config: Any) -> None:
     source_links.configure(app, config)
 
 
-def setup_pages(app: Any) -> None:
+def setup_pages(app: Sphinx) -> None:
     git_dates.setup_git_dates(app)
     # Folders whose pages (other than index) must carry owner and review dates.
     app.add_config_value("handbook_review_required", ["engineering/runbooks"], "env", types=frozenset({list}))

@@ -16,7 +16,7 @@ import json
 import subprocess
 from collections.abc import Iterable, Set
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
@@ -26,6 +26,14 @@ from ..pagedata import PageDataDomain
 from ..source import page_source
 from ..warnings_ import HandbookWarning, warn
 from . import codeowners
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.pages import PagesDomain
 
 DUE_SOON_DAYS = 30
 
@@ -55,7 +63,7 @@ def repository_root(srcdir: Path) -> Path:
     return srcdir.parent
 
 
-def load(env: Any) -> Codeowners:
+def load(env: BuildEnvironment) -> Codeowners:
     """The CODEOWNERS rules for this build, read once per file content (cached by its hash)."""
     srcdir = Path(env.srcdir)
     configured = env.config.handbook_codeowners
@@ -69,7 +77,7 @@ def load(env: Any) -> Codeowners:
     return _cache[key]
 
 
-def source_path(env: Any, docname: str, root: Path) -> str | None:
+def source_path(env: BuildEnvironment, docname: str, root: Path) -> str | None:
     """A page's source file relative to the repository root, as CODEOWNERS patterns see it."""
     try:
         return Path(env.doc2path(docname)).resolve().relative_to(root.resolve()).as_posix()
@@ -77,7 +85,7 @@ def source_path(env: Any, docname: str, root: Path) -> str | None:
         return None
 
 
-def codeowners_owner(env: Any, docname: str) -> str:
+def codeowners_owner(env: BuildEnvironment, docname: str) -> str:
     """The owners CODEOWNERS names for the page's source file, joined; "" for none."""
     found = load(env)
     path = source_path(env, docname, found.root)
@@ -94,7 +102,7 @@ class OwnersDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, Any]] = {"owners": {}, "lists": {}, "codeowners": "", "signature": ""}
     tables = ("owners", "lists")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         if any(True for _ in document.findall(owners_placeholder)):
             self.table("lists")[docname] = True
         owner = page_source(env, docname).front_matter.values.get("owner")
@@ -117,10 +125,10 @@ class PageOwners(SphinxDirective):
         return [node]
 
 
-def reread_on_new_codeowners(app: Any, env: Any, added: Set[str], changed: Set[str],
+def reread_on_new_codeowners(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
                              removed: Set[str]) -> Iterable[str]:
     """``env-get-outdated``: a CODEOWNERS file added, changed or removed can change any page's owner."""
-    domain: OwnersDomain = env.domains["owners"]
+    domain = cast("OwnersDomain", env.domains["owners"])
     found = load(env)
     for problem in found.problems:
         warn(HandbookWarning.CODEOWNERS, problem.message, f"{found.path}:{problem.line}")
@@ -142,9 +150,9 @@ class Row:
     days_left: int | None  # negative when overdue
 
 
-def rows(env: Any, today: dt.date) -> list[Row]:
-    reviews = env.domains["pages"]
-    owners = env.domains["owners"].table("owners")
+def rows(env: BuildEnvironment, today: dt.date) -> list[Row]:
+    reviews = cast("PagesDomain", env.domains["pages"])
+    owners = cast("OwnersDomain", env.domains["owners"]).table("owners")
     found = []
     for docname in sorted(set(owners) | set(reviews.data.get("reviews", {}))):
         found_review = reviews.review_of(docname)
@@ -170,7 +178,7 @@ def _when(row: Row) -> str:
     return f"due in {row.days_left} day{'s' if row.days_left != 1 else ''}"
 
 
-def _table(builder: Any, fromdocname: str, headings: list[str], widths: list[int],
+def _table(builder: Builder, fromdocname: str, headings: list[str], widths: list[int],
            body_rows: list[list[nodes.Node]], classes: list[str]) -> nodes.table:
     # "longtable": on paper a long list breaks across pages instead of running off the first.
     table = nodes.table(classes=["handbook-owners-table", "longtable", *classes])
@@ -192,7 +200,7 @@ def _table(builder: Any, fromdocname: str, headings: list[str], widths: list[int
     return table
 
 
-def _link(builder: Any, fromdocname: str, row: Row) -> nodes.paragraph:
+def _link(builder: Builder, fromdocname: str, row: Row) -> nodes.paragraph:
     paragraph = nodes.paragraph()
     paragraph += nodes.reference("", row.title, internal=True, refuri=builder.get_relative_uri(fromdocname, row.docname))
     return paragraph
@@ -209,7 +217,7 @@ def _owner_text(row: Row) -> str:
     return row.owner + (" (CODEOWNERS)" if row.owner_from == "CODEOWNERS" else "")
 
 
-def owners_page(builder: Any, env: Any, fromdocname: str, today: dt.date) -> list[nodes.Node]:
+def owners_page(builder: Builder, env: BuildEnvironment, fromdocname: str, today: dt.date) -> list[nodes.Node]:
     """Pages due for review (overdue first) then every page by owner, each list soonest first."""
     found = rows(env, today)
     result: list[nodes.Node] = []
@@ -241,17 +249,17 @@ def owners_page(builder: Any, env: Any, fromdocname: str, today: dt.date) -> lis
     return result
 
 
-def _today(config: Any) -> dt.date:
+def _today(config: Config) -> dt.date:
     try:
         return dt.date.fromisoformat(config.handbook_today)
     except ValueError:
         return build_day()
 
 
-def lists_to_rewrite(app: Any, env: Any) -> list[str]:
+def lists_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the review page is written again when any owner, review date or title of a
     listed page, or the day it is judged by, changed."""
-    domain: OwnersDomain = env.domains["owners"]
+    domain = cast("OwnersDomain", env.domains["owners"])
     shown = [dataclasses.astuple(row) for row in rows(env, _today(app.config))]
     signature = hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
     if signature == domain.data.get("signature"):
@@ -260,12 +268,12 @@ def lists_to_rewrite(app: Any, env: Any) -> list[str]:
     return sorted(domain.table("lists"))
 
 
-def fill_owners(app: Any, doctree: nodes.document, docname: str) -> None:
+def fill_owners(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(owners_placeholder)):
         node.replace_self(owners_page(app.builder, app.env, docname, _today(app.config)))
 
 
-def setup_owners(app: Any) -> None:
+def setup_owners(app: Sphinx) -> None:
     # The CODEOWNERS file to read, relative to the repository's top folder; "" looks where GitHub does.
     app.add_config_value("handbook_codeowners", "", "env", types=frozenset({str}))
     app.add_node(owners_placeholder)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 
-def repository_url(config: Any) -> str:
+def repository_url(config: Config) -> str:
     url = (config.handbook_repository_url or "").strip().rstrip("/")
     if not url and os.environ.get("GITHUB_ACTIONS") == "true" and os.environ.get("GITHUB_REPOSITORY"):
         url = f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}"
@@ -42,7 +46,7 @@ def links(url: str, branch: str, folder: str) -> dict[str, str]:
     return {"source_edit_link": edit, "source_view_link": view}
 
 
-def configure(app: Any, config: Any) -> None:
+def configure(app: Sphinx, config: Config) -> None:
     if config.html_theme != "furo":
         return
     url = repository_url(config)

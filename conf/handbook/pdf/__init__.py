@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import latex
 from .publish import add_pdfs_to_site, find_pdfs, link_pdf
 from .sections import add_section_documents, list_section_documents
 from .transforms import shape_latex_document
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
-def _latex_defaults(app: Any, config: Any) -> None:
+
+def _latex_defaults(app: Sphinx, config: Config) -> None:
     # The project's own latex_elements win over the handbook's defaults, key by key.
     config.latex_elements = {**latex.latex_elements(), **(config.latex_elements or {})}
 
 
-def setup_pdf(app: Any) -> None:
+def setup_pdf(app: Sphinx) -> None:
     # The folder `make pdf` writes the PDFs to, to publish them with the site; "" for none.
     app.add_config_value("handbook_pdf_dir", "", "", types=frozenset({str}))
     # Set from it: the file names of the PDFs there. One appearing or going rebuilds every page's links.

@@ -8,7 +8,7 @@ includes it: a page's own text first, then its child pages, each one level below
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -16,6 +16,10 @@ from sphinx import addnodes
 from ..pages import show_review
 from .emoji import wrap_emoji
 from .scripts import mark_scripts
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.latex import LaTeXBuilder
 
 
 def _including_section(marker: addnodes.start_of_file) -> nodes.section | None:
@@ -70,7 +74,7 @@ def children_below_their_page(doctree: nodes.document) -> None:
         section.insert(section.index(markers[0]), nodes.raw("", r"\handbookchildpages", format="latex"))
 
 
-def owner_and_review_lines(app: Any, doctree: nodes.document) -> None:
+def owner_and_review_lines(app: Sphinx, doctree: nodes.document) -> None:
     """Each page's owner and review dates, as the site shows them under its title.
 
     The LaTeX builder resolves one assembled document, so the pages capability's handler sees only
@@ -113,9 +117,9 @@ def size_wide_tables(doctree: nodes.document) -> None:
                                                          format="latex"))
 
 
-def shape_latex_document(app: Any, doctree: nodes.document, docname: str) -> None:
+def shape_latex_document(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` for the LaTeX builder, on the assembled document."""
-    if app.builder.format == "latex" and docname in {entry[0] for entry in app.builder.document_data}:
+    if app.builder.format == "latex" and docname in {entry[0] for entry in cast("LaTeXBuilder", app.builder).document_data}:
         children_after_their_page(doctree)
         children_below_their_page(doctree)
         owner_and_review_lines(app, doctree)

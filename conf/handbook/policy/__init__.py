@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 
@@ -22,6 +22,13 @@ from ..pagedata import PageDataDomain
 from ..source import locate, page_source
 from ..warnings_ import HandbookWarning, warn
 from . import csp, output, page, sources
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.pages import PagesDomain
 
 # Output that is not a page of the site: Sphinx's caches and the theme's own assets.
 SKIPPED_FOLDERS = {".doctrees", "_static", "_sources"}
@@ -36,7 +43,7 @@ class PolicyDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {"exempt": {}}
     tables = ("exempt",)
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         front_matter = page_source(env, docname).front_matter
         if "allow-active-content" not in front_matter.values:
             return
@@ -53,7 +60,7 @@ class PolicyDomain(PageDataDomain):
         return [(docname, reason, line) for docname, (reason, line) in sorted(self.table("exempt").items())]
 
 
-def add_policy_meta(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def add_policy_meta(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """``html-page-context``: the CSP goes first among the page's meta tags, before any script."""
     if app.builder.format != "html":
         return
@@ -67,25 +74,25 @@ def _site(outdir: Path) -> page.Site:
     return page.Site(scripts=frozenset(scripts), inline_hashes=csp.THEME_HASHES)
 
 
-def _output_pages(app: Any) -> dict[str, str]:
+def _output_pages(app: Sphinx) -> dict[str, str]:
     """Built file (relative to outdir) -> the docname it was written from."""
-    return {Path(app.builder.get_outfilename(docname)).relative_to(app.outdir).as_posix(): docname
+    return {Path(cast("StandaloneHTMLBuilder", app.builder).get_outfilename(docname)).relative_to(app.outdir).as_posix(): docname
             for docname in app.env.found_docs}
 
 
-def redirect_pages(app: Any) -> set[str]:
+def redirect_pages(app: Sphinx) -> set[str]:
     """The redirect pages the handbook writes (pages/), whose meta refresh is the point of them."""
     from ..pages import generated_pages, redirects  # noqa: PLC0415 - pages imports nothing of the policy
 
     generated = generated_pages(app)
     written = set()
-    for old, (new, _) in app.env.domains["pages"].redirect_map(app.config.handbook_redirects).items():
+    for old, (new, _) in cast("PagesDomain", app.env.domains["pages"]).redirect_map(app.config.handbook_redirects).items():
         if redirects.judge(old, new, app.env.found_docs, generated) is None:
-            written.add(Path(app.builder.get_outfilename(old)).relative_to(app.outdir).as_posix())
+            written.add(Path(cast("StandaloneHTMLBuilder", app.builder).get_outfilename(old)).relative_to(app.outdir).as_posix())
     return written
 
 
-def check_site(app: Any, exception: Exception | None) -> None:
+def check_site(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: every written page against the policy, each breach at its source line."""
     if exception is not None or app.builder.format != "html" or not app.config.handbook_check_output:
         return
@@ -94,7 +101,7 @@ def check_site(app: Any, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     site = _site(outdir)
     pages = _output_pages(app)
-    exempt = {docname for docname, _, _ in app.env.domains["policy"].exempt()}
+    exempt = {docname for docname, _, _ in cast("PolicyDomain", app.env.domains["policy"]).exempt()}
     redirects = redirect_pages(app)
     for path in sorted(outdir.rglob("*")):
         relative = path.relative_to(outdir)
@@ -114,7 +121,7 @@ def check_site(app: Any, exception: Exception | None) -> None:
         _report(app, breaches, docname, path, html)
 
 
-def _report(app: Any, breaches: list[page.Breach], docname: str | None, path: Path, html: str) -> None:
+def _report(app: Sphinx, breaches: list[page.Breach], docname: str | None, path: Path, html: str) -> None:
     if not breaches:
         return
     if docname is not None:
@@ -154,7 +161,7 @@ def _check_stylesheet(path: Path, name: str) -> None:
                                 "sites", f"{path}:{line}")
 
 
-def setup_policy(app: Any) -> None:
+def setup_policy(app: Sphinx) -> None:
     # Check every built page against the policy (make check turns this on: it reads every output
     # file, which a plain build need not pay for).
     app.add_config_value("handbook_check_output", False, "", types=frozenset({bool}))

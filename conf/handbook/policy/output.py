@@ -9,9 +9,12 @@ message Sphinx prints passes ``annotations.no_workflow_commands`` on its way to 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..annotations import no_workflow_commands
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 class NoWorkflowCommands(logging.Filter):
@@ -25,7 +28,7 @@ class NoWorkflowCommands(logging.Filter):
         return True
 
 
-def guard_output(app: Any) -> None:
+def guard_output(app: Sphinx) -> None:
     """Sphinx sets up its handlers anew for every application, before extensions load."""
     for handler in logging.getLogger("sphinx").handlers:
         if not any(isinstance(existing, NoWorkflowCommands) for existing in handler.filters):

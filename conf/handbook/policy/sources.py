@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.parsers.rst.directives.misc import Raw
@@ -25,6 +25,10 @@ from sphinx.directives.code import LiteralInclude
 
 from ..source import locate, node_line, page_source
 from ..warnings_ import HandbookWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 
 def outside(message: str, location: Any) -> None:
@@ -70,7 +74,7 @@ class _ReadsOnlyTheHandbook:
             return []
         return super().run()  # type: ignore[misc]
 
-    def _path(self, env: Any, document: nodes.document, file: str) -> Path:
+    def _path(self, env: BuildEnvironment, document: nodes.document, file: str) -> Path:
         """Where docutils reads ``:file:``: beside the current source, or an absolute path as it is."""
         path = Path(file)
         return path if path.is_absolute() else Path(document.current_source or env.doc2path(env.docname)).parent / path
@@ -90,11 +94,11 @@ class HandbookLiteralInclude(_ReadsOnlyTheHandbook, LiteralInclude):
     def _file_option(self) -> str | None:
         return self.arguments[0] if self.arguments else None
 
-    def _path(self, env: Any, document: nodes.document, file: str) -> Path:
+    def _path(self, env: BuildEnvironment, document: nodes.document, file: str) -> Path:
         return Path(env.relfn2path(file)[1])
 
 
-def check_page_files(app: Any, doctree: nodes.document) -> None:
+def check_page_files(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: what the page included, and the images and downloads it uses."""
     env = app.env
     docname = env.docname
@@ -129,7 +133,7 @@ def check_page_files(app: Any, doctree: nodes.document) -> None:
              "path or a symlink); the build reads only the handbook: copy the file into it", (docname, line))
 
 
-def setup_sources(app: Any) -> None:
+def setup_sources(app: Sphinx) -> None:
     app.add_directive("raw", HandbookRaw, override=True)
     app.add_directive("csv-table", HandbookCSVTable, override=True)
     app.add_directive("literalinclude", HandbookLiteralInclude, override=True)

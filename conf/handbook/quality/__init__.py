@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx.util import logging
@@ -23,6 +23,10 @@ from ..pagedata import PageDataDomain
 from ..source import locate, node_line, page_source
 from ..warnings_ import HandbookWarning, warn
 from . import cycles, encoding, links, text
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ class QualityDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {"ids": {}, "raw_links": {}}
     tables = ("ids", "raw_links")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         ids: set[str] = set()
         raw_links: list[tuple[int, str]] = []
         for node in document.findall(nodes.Element):
@@ -60,13 +64,13 @@ class QualityDomain(PageDataDomain):
             self.data.setdefault("raw_links", {})[docname] = raw_links
 
 
-def check_included_text(app: Any, relative_path: Path, parent_docname: str, content: list[str]) -> None:
+def check_included_text(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
     """``include-read``: the same checks for a file a page includes, located in that file."""
     path = Path(app.srcdir) / relative_path
     content[0] = _checked_text(content[0], lambda line: f"{path}:{line}")
 
 
-def check_text(app: Any, docname: str, source: list[str]) -> None:
+def check_text(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: report bad characters at their line, before anything else sees the text."""
     source[0] = _checked_text(source[0], lambda line: (docname, line))
 
@@ -90,7 +94,7 @@ def _checked_text(source: str, where: Callable[[int], Any]) -> str:
     return source
 
 
-def _output_files(app: Any) -> set[str]:
+def _output_files(app: Sphinx) -> set[str]:
     """Files the site will have besides its pages: static files (under _static/) and extra files."""
     found: set[str] = set()
     confdir = Path(app.confdir)
@@ -105,7 +109,7 @@ def _output_files(app: Any) -> set[str]:
     return found
 
 
-def _source_files(app: Any) -> frozenset[str]:
+def _source_files(app: Sphinx) -> frozenset[str]:
     srcdir = Path(app.srcdir)
     found: set[str] = set()
     for folder, dirs, names in os.walk(srcdir):
@@ -114,7 +118,7 @@ def _source_files(app: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def check_raw_links(app: Any, env: Any) -> None:
+def check_raw_links(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: every raw-HTML link lands on a page, anchor or file of the site."""
     domain = env.domains["quality"]
     raw_links: dict[str, list[tuple[int, str]]] = domain.data.get("raw_links", {})
@@ -133,7 +137,7 @@ def check_raw_links(app: Any, env: Any) -> None:
              (docname, line))
 
 
-def setup_quality(app: Any) -> None:
+def setup_quality(app: Sphinx) -> None:
     # Read by scripts/check.py: [{"kind": ..., "files": glob, "reason": ...}], a reason required.
     app.add_config_value("handbook_check_silence", [], "", types=frozenset({list, tuple}))
     app.add_domain(QualityDomain)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .kinds import KINDS
 from .scaffolding import DEFAULT_RECORD_DIRS, DEFAULT_RUNBOOK_DIR, DEFAULT_TEMPLATE_DIR
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
-def setup_records(app: Any) -> None:
+
+def setup_records(app: Sphinx) -> None:
     # Sphinx's side is imported here, not at the top: scripts/new_record.py imports this package's
     # plain modules (kinds, names, scaffolding) and must start without loading Sphinx.
     from .directives import AdrIndex, AdrStatus, RfcIndex, RfcStatus
@@ -35,7 +39,7 @@ def setup_records(app: Any) -> None:
     app.connect("config-inited", _check_record_dirs)
 
 
-def _check_record_dirs(app: Any, config: Any) -> None:
+def _check_record_dirs(app: Sphinx, config: Config) -> None:
     unknown = set(config.handbook_record_dirs) - set(KINDS)
     if unknown:
         from sphinx.errors import ConfigError

@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable, Set
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx.util import logging
@@ -27,6 +27,10 @@ from .kinds import KINDS, looks_like_record, record_kind_for
 from .log import check_log
 from .nodes import record_index_placeholder, status_box_placeholder
 from .record import DecisionRecord
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ class DecisionRecordsDomain(PageDataDomain):
     def boxes(self) -> dict[str, list[str]]:
         return self.table("boxes")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Read a page's record (if it is one) and note which boxes and indexes it shows."""
         boxes = sorted({node["kind"] for node in document.findall(status_box_placeholder)})
         indexes = sorted({node["kind"] for node in document.findall(record_index_placeholder)})
@@ -103,7 +107,7 @@ class DecisionRecordsDomain(PageDataDomain):
         return DecisionRecord(**fields) if fields else None
 
 
-def warn_template_text(env: Any, docname: str, lines: list[str]) -> None:
+def warn_template_text(env: BuildEnvironment, docname: str, lines: list[str]) -> None:
     """A page written from a template (a record, a runbook) that still holds the template's text."""
     template = scaffolding.template_of(docname, env.config, Path(env.srcdir))
     leftover = scaffolding.template_leftovers(lines, template) if template is not None else None
@@ -114,7 +118,7 @@ def warn_template_text(env: Any, docname: str, lines: list[str]) -> None:
              "page's own words", (docname, leftover.line))
 
 
-def warn_plain_page(env: Any, docname: str, page: source.PageSource, document: nodes.document) -> None:
+def warn_plain_page(env: BuildEnvironment, docname: str, page: source.PageSource, document: nodes.document) -> None:
     """A page that is not a record: its front matter, and status boxes it should not have."""
     # Front matter is read for every page here, so a page that is not a record hears of broken
     # front matter too (conf.py leaves it to the handbook, not to MyST). A page that opens with
@@ -150,22 +154,22 @@ def _first_heading(document: nodes.document) -> tuple[str, int]:
     return title.astext().strip(), title.line or section.line or 1
 
 
-def check_consistency(app: Any, env: Any) -> None:
+def check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """Cross-record rules, once per build, after every page has been read (and merged)."""
-    domain: DecisionRecordsDomain = env.domains["records"]
+    domain = cast("DecisionRecordsDomain", env.domains["records"])
     for problem in check_log(domain.all_records()):
         warn(record_warning(problem.rule), problem.message, (problem.docname, problem.line))
 
 
-def remember_records(app: Any, env: Any, added: Set[str], changed: Set[str],
+def remember_records(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
                      removed: Set[str]) -> Iterable[str]:
     """``env-get-outdated``: what every record showed before this build reads anything."""
-    domain: DecisionRecordsDomain = env.domains["records"]
+    domain = cast("DecisionRecordsDomain", env.domains["records"])
     domain.before = dict(domain.records)
     return []
 
 
-def pages_to_rewrite(app: Any, env: Any) -> Iterable[str]:
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     """``env-get-updated``: the pages that show a record whose shown facts changed in this build.
 
     Indexes and status boxes are filled in when a page is written, so a page that shows another
@@ -173,7 +177,7 @@ def pages_to_rewrite(app: Any, env: Any) -> Iterable[str]:
     number, title, status, date or relations, or the record appeared or went. An edit to a
     record's body changes none of these and writes that record alone.
     """
-    domain: DecisionRecordsDomain = env.domains["records"]
+    domain = cast("DecisionRecordsDomain", env.domains["records"])
     before, now = domain.before, domain.records
     domain.before = {}
     moved = [docname for docname in before.keys() | now.keys()

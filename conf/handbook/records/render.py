@@ -7,7 +7,7 @@ classes), so every builder renders it: HTML styles it with ``handbook.css``, LaT
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -18,18 +18,22 @@ from .kinds import KINDS, RecordKind
 from .nodes import record_index_placeholder, status_box_placeholder
 from .record import DecisionRecord, index_order
 
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
 
 def badge(status: str | None) -> nodes.inline:
     word = status or "unknown"
     return nodes.inline(word, word.capitalize(), classes=["handbook-badge", f"handbook-badge-{word}"])
 
 
-def link_to(builder: Any, fromdocname: str, record: DecisionRecord) -> nodes.reference:
+def link_to(builder: Builder, fromdocname: str, record: DecisionRecord) -> nodes.reference:
     uri = builder.get_relative_uri(fromdocname, record.docname)
     return nodes.reference("", record.link_text, internal=True, refuri=uri)
 
 
-def status_box(builder: Any, domain: DecisionRecordsDomain, record: DecisionRecord) -> list[nodes.Node]:
+def status_box(builder: Builder, domain: DecisionRecordsDomain, record: DecisionRecord) -> list[nodes.Node]:
     kind = KINDS[record.kind]
     box = nodes.container(classes=["handbook-status-box", f"handbook-status-{record.status or 'unknown'}"])
     fields = nodes.field_list(classes=["handbook-status-fields"])
@@ -79,7 +83,7 @@ def status_box(builder: Any, domain: DecisionRecordsDomain, record: DecisionReco
     return result
 
 
-def retired_notice(builder: Any, kind: RecordKind, record: DecisionRecord,
+def retired_notice(builder: Builder, kind: RecordKind, record: DecisionRecord,
                    successor: DecisionRecord | None) -> nodes.Element:
     """The prominent box on a record that no longer describes how things are done."""
     word = record.status or ""
@@ -106,7 +110,7 @@ def retired_notice(builder: Any, kind: RecordKind, record: DecisionRecord,
     return notice
 
 
-def index_table(builder: Any, domain: DecisionRecordsDomain, fromdocname: str, kind_name: str,
+def index_table(builder: Builder, domain: DecisionRecordsDomain, fromdocname: str, kind_name: str,
                 statuses: list[str], order: str = "number") -> nodes.Node:
     kind = KINDS[kind_name]
     records = index_order([
@@ -181,9 +185,9 @@ def _pages_of_placeholders(doctree: nodes.Node, docname: str) -> list[tuple[node
     return found
 
 
-def fill_placeholders(app: Any, doctree: nodes.document, docname: str) -> None:
+def fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: swap every placeholder on this page for its box or table."""
-    domain: DecisionRecordsDomain = app.env.domains["records"]
+    domain = cast("DecisionRecordsDomain", app.env.domains["records"])
     for node, page, parent in _pages_of_placeholders(doctree, docname):
         if isinstance(node, status_box_placeholder):
             record = domain.get_record(page)

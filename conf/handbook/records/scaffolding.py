@@ -11,7 +11,10 @@ import dataclasses
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.config import Config
 
 # Folders relative to the source tree; conf.py may move them (handbook_record_dirs,
 # handbook_runbook_dir, handbook_template_dir), and the extension and new_record.py both honour it.
@@ -79,7 +82,7 @@ def template_leftovers(lines: list[str], template: str) -> Leftover | None:
 
 
 
-def template_of(docname: str, config: Any, srcdir: Path) -> str | None:
+def template_of(docname: str, config: Config, srcdir: Path) -> str | None:
     """The template a page was written from, judged by its folder: a numbered page in a record
     folder, or any page but the index in the runbook folder. None for every other page, or when
     the template file is not there."""

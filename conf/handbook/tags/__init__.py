@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from html import escape
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -22,6 +22,13 @@ from ..pagedata import PageDataDomain
 from ..source import page_source
 from ..warnings_ import HandbookWarning, warn
 from . import model, render
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from handbook.records.domain import DecisionRecordsDomain
 
 
 class tag_index_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -45,7 +52,7 @@ class TagsDomain(PageDataDomain):
     initial_data: ClassVar[dict[str, Any]] = {"tags": {}, "indexes": {}, "signature": ""}
     tables = ("tags", "indexes")
 
-    def process_doc(self, env: Any, docname: str, document: nodes.document) -> None:
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         if any(True for _ in document.findall(tag_index_placeholder)):
             self.table("indexes")[docname] = True
         tags, problems = model.read_tags(page_source(env, docname).front_matter)
@@ -64,15 +71,15 @@ class TagsDomain(PageDataDomain):
         return min(self.table("indexes"), default=None)
 
 
-def _signature(env: Any, domain: TagsDomain) -> str:
+def _signature(env: BuildEnvironment, domain: TagsDomain) -> str:
     shown = {docname: [tags, render.title_of(env, docname)] for docname, tags in domain.table("tags").items()}
     return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def indexes_to_rewrite(app: Any, env: Any) -> list[str]:
+def indexes_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: when any page's tags, or the title of a tagged page, changed, the pages
     showing the tag index are written again (the tag pages are written on every build)."""
-    domain: TagsDomain = env.domains["tags"]
+    domain = cast("TagsDomain", env.domains["tags"])
     signature = _signature(env, domain)
     if signature == domain.data.get("signature"):
         return []
@@ -84,23 +91,23 @@ def folder(app_or_builder: Any) -> str:
     return app_or_builder.config.handbook_tags_folder.strip("/") or "tags"
 
 
-def links_for(builder: Any, docname: str, tags: list[str]) -> list[nodes.Node]:
+def links_for(builder: Builder, docname: str, tags: list[str]) -> list[nodes.Node]:
     """A page's tags as links, for other capabilities that show tags (a record's status box)."""
-    domain: TagsDomain = builder.env.domains["tags"]
+    domain = cast("TagsDomain", builder.env.domains["tags"])
     return render.tag_links(builder, docname, tags, folder(builder), domain.index_doc())
 
 
-def show_tags(app: Any, doctree: nodes.document, docname: str) -> None:
+def show_tags(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: the tag index where it is placed, and a "Tags:" line on tagged pages
     that are not decision records (a record's status box shows its tags)."""
-    domain: TagsDomain = app.env.domains["tags"]
+    domain = cast("TagsDomain", app.env.domains["tags"])
     for node in list(doctree.findall(tag_index_placeholder)):
         node.replace_self(render.index(app.builder, app.env, docname, domain.all_tags(), folder(app)))
     if app.builder.format not in ("html", "latex"):
         return
     for page, root in _pages(doctree, docname):
         tags = domain.tags_of(page)
-        if not tags or app.env.domains["records"].get_record(page) is not None:
+        if not tags or cast("DecisionRecordsDomain", app.env.domains["records"]).get_record(page) is not None:
             continue
         section = next(iter(root.findall(nodes.section)), None)
         if section is None:
@@ -114,12 +121,12 @@ def _pages(doctree: nodes.document, docname: str) -> list[tuple[str, nodes.Eleme
     return [(docname, doctree)] + [(node["docname"], node) for node in doctree.findall(addnodes.start_of_file)]
 
 
-def tag_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
+def tag_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """``html-collect-pages``: one page per tag."""
     if app.builder.format != "html" or app.builder.name in ("singlehtml", "handbook-linkcheck"):
         return
-    domain: TagsDomain = app.env.domains["tags"]
-    records = app.env.domains["records"]
+    domain = cast("TagsDomain", app.env.domains["tags"])
+    records = cast("DecisionRecordsDomain", app.env.domains["records"])
 
     def badge_of(docname: str) -> str:
         record = records.get_record(docname)
@@ -138,7 +145,7 @@ def tag_pages(app: Any) -> Iterator[tuple[str, dict[str, Any], str]]:
         yield pagename, {"title": f"Tagged “{tag.name}”", "body": body}, "page.html"
 
 
-def setup_tags(app: Any) -> None:
+def setup_tags(app: Sphinx) -> None:
     # Where the tag pages are written in the site: tags/<slug>.html.
     app.add_config_value("handbook_tags_folder", "tags", "html", types=frozenset({str}))
     app.add_node(tag_index_placeholder)

@@ -7,11 +7,15 @@ the PDF, which has no such pages, to the tag's entry in the tag index, where its
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
 from .model import Tag, slug
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 
 def page_of(folder: str, tag_slug: str) -> str:
@@ -23,7 +27,7 @@ def anchor(tag_slug: str) -> str:
     return f"tag-{tag_slug}"
 
 
-def tag_link(builder: Any, fromdocname: str, tag: str, folder: str, index_doc: str | None) -> nodes.Node:
+def tag_link(builder: Builder, fromdocname: str, tag: str, folder: str, index_doc: str | None) -> nodes.Node:
     """One tag as a link: to its page in HTML, to its entry in the tag index in the PDF."""
     key = slug(tag)
     if builder.format == "html":
@@ -35,7 +39,7 @@ def tag_link(builder: Any, fromdocname: str, tag: str, folder: str, index_doc: s
     return nodes.reference("", "", nodes.inline(tag, tag, classes=["handbook-tag"]), internal=True, refuri=uri)
 
 
-def tag_links(builder: Any, fromdocname: str, tags: list[str], folder: str, index_doc: str | None) -> list[nodes.Node]:
+def tag_links(builder: Builder, fromdocname: str, tags: list[str], folder: str, index_doc: str | None) -> list[nodes.Node]:
     found: list[nodes.Node] = []
     for tag in tags:
         if found:
@@ -44,7 +48,7 @@ def tag_links(builder: Any, fromdocname: str, tags: list[str], folder: str, inde
     return found
 
 
-def pages_line(builder: Any, docname: str, tags: list[str], folder: str, index_doc: str | None) -> nodes.paragraph:
+def pages_line(builder: Builder, docname: str, tags: list[str], folder: str, index_doc: str | None) -> nodes.paragraph:
     """``Tags: infra ci`` under a page's title."""
     line = nodes.paragraph(classes=["handbook-tags"])
     line += nodes.strong(text="Tags: ")
@@ -52,7 +56,7 @@ def pages_line(builder: Any, docname: str, tags: list[str], folder: str, index_d
     return line
 
 
-def index(builder: Any, env: Any, fromdocname: str, tags: list[Tag], folder: str) -> list[nodes.Node]:
+def index(builder: Builder, env: BuildEnvironment, fromdocname: str, tags: list[Tag], folder: str) -> list[nodes.Node]:
     """The tag index: every tag with how many pages carry it; in the PDF, those pages too."""
     if not tags:
         return [nodes.paragraph(text="No page carries a tag yet.")]
@@ -82,12 +86,12 @@ def index(builder: Any, env: Any, fromdocname: str, tags: list[Tag], folder: str
     return found
 
 
-def title_of(env: Any, docname: str) -> str:
+def title_of(env: BuildEnvironment, docname: str) -> str:
     title = env.titles.get(docname)
     return title.astext() if title is not None else docname
 
 
-def tag_page_body(builder: Any, env: Any, tag: Tag, folder: str, index_doc: str | None,
+def tag_page_body(builder: Builder, env: BuildEnvironment, tag: Tag, folder: str, index_doc: str | None,
                   badge_of: Any) -> str:
     """The body of a tag's own page: the pages that carry it, records with their status."""
     pagename = page_of(folder, tag.slug)
