@@ -176,10 +176,16 @@ def build(srcdir: Path, builddir: Path, buildername: str = "html", parallel: int
     return Build(Path(app.outdir), [line for line in text.splitlines() if line.strip()])
 
 
+# Sphinx's own notes about the build folder, not part of the site: its doctrees (and the handbook's
+# notes beside them), and .buildinfo.bak, the previous build's settings that Sphinx keeps when a
+# configuration change made it write every page.
+NOT_THE_SITE = {".doctrees", ".buildinfo.bak"}
+
+
 def output(outdir: Path) -> dict[str, bytes]:
-    """Every file a build wrote (Sphinx's doctrees and the handbook's notes beside them aside)."""
+    """Every file of the site a build wrote."""
     return {path.relative_to(outdir).as_posix(): path.read_bytes() for path in sorted(outdir.rglob("*"))
-            if path.is_file() and ".doctrees" not in path.relative_to(outdir).parts}
+            if path.is_file() and not NOT_THE_SITE & set(path.relative_to(outdir).parts)}
 
 
 def _search_index(data: bytes) -> dict:
