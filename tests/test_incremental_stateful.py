@@ -3,8 +3,9 @@
 A Hypothesis state machine edits a small handbook (pages added, deleted, renamed and moved, titles,
 toctree entries and their order, ``:hidden:``, ``:glob:``, captions, ``:numbered:``, decision
 records' status, title, date, ``supersedes`` and tags, owners and review dates, ``redirect-from``,
-page tags, conf.py; the tree has a tag index and a decision map) and after every edit builds on the previous build folder and from scratch, then compares
-every file of the two outputs. html or dirhtml, serial or ``-j 2``, is drawn per example.
+page tags, conf.py; the tree has a tag index and a decision map) and after every edit builds on
+the previous build folder and from scratch, then compares every file of the two outputs. html or
+dirhtml, serial or ``-j 2``, is drawn per example.
 
 The example budget is fixed for ``make test`` (about a minute); ``HANDBOOK_STATEFUL_EXAMPLES=200``
 runs a longer search (the weekly CI job does). A failure prints the shortest edit sequence
