@@ -37,6 +37,7 @@ class Page:
     owner: str | None = None
     reviewed: str | None = None  # last-reviewed, ISO date
     redirect_from: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Record:
     date: str = "2026-01-01"
     supersedes: tuple[int, ...] = ()
     body: int = 0
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Tree:
             files[f"{folder}/index.md"] = _section(section)
             for slug, page in section.pages.items():
                 files[f"{folder}/{slug}.md"] = _page(page)
-        files["engineering/adr/index.md"] = ("# Decisions\n\n```{adr-index}\n```\n\n"
+        files["engineering/adr/index.md"] = ("# Decisions\n\n```{adr-index}\n```\n\n```{decision-map}\n```\n\n"
                                              "```{toctree}\n:glob:\n:hidden:\n\n*\n```\n")
         superseded_by = {old: number for number, record in self.records.items() for old in record.supersedes}
         for number, record in self.records.items():
@@ -95,7 +97,8 @@ class Tree:
         options = "".join([":hidden:\n" if self.root_hidden else "", ":numbered:\n" if self.root_numbered else "",
                            f":caption: {self.root_caption}\n" if self.root_caption else ""])
         entries = "".join(f"{folder}/index\n" for folder in self.sections)
-        return (f"# Home\n\nThe handbook.\n\n```{{toctree}}\n{options}\n{entries}engineering/adr/index\n```\n")
+        return (f"# Home\n\nThe handbook.\n\n```{{tag-index}}\n```\n\n"
+                f"```{{toctree}}\n{options}\n{entries}engineering/adr/index\n```\n")
 
 
 def _section(section: Section) -> str:
@@ -114,6 +117,8 @@ def _page(page: Page) -> str:
         front.append(f"last-reviewed: {page.reviewed}")
     if page.redirect_from:
         front.append(f"redirect-from: [{', '.join(page.redirect_from)}]")
+    if page.tags:
+        front.append(f"tags: [{', '.join(page.tags)}]")
     head = "---\n" + "\n".join(front) + "\n---\n" if front else ""
     return f"{head}# {page.title}\n\nText of the page, version {page.body}.\n\n## Details\n\nMore text.\n"
 
@@ -125,6 +130,8 @@ def _record(number: int, record: Record, superseded_by: int | None) -> str:
         lines.append(f"supersedes: [{', '.join(map(str, record.supersedes))}]")
     if superseded_by is not None:
         lines.append(f"superseded-by: {superseded_by}")
+    if record.tags:
+        lines.append(f"tags: [{', '.join(record.tags)}]")
     return ("---\n" + "\n".join(lines) + f"\n---\n# ADR-{number:04d}: {record.title}\n\n```{{adr-status}}\n```\n\n"
             f"## Context\n\nWhy, version {record.body}.\n")
 
@@ -169,10 +176,16 @@ def build(srcdir: Path, builddir: Path, buildername: str = "html", parallel: int
     return Build(Path(app.outdir), [line for line in text.splitlines() if line.strip()])
 
 
+# Sphinx's own notes about the build folder, not part of the site: its doctrees (and the handbook's
+# notes beside them), and .buildinfo.bak, the previous build's settings that Sphinx keeps when a
+# configuration change made it write every page.
+NOT_THE_SITE = {".doctrees", ".buildinfo.bak"}
+
+
 def output(outdir: Path) -> dict[str, bytes]:
-    """Every file a build wrote (Sphinx's doctrees and the handbook's notes beside them aside)."""
+    """Every file of the site a build wrote."""
     return {path.relative_to(outdir).as_posix(): path.read_bytes() for path in sorted(outdir.rglob("*"))
-            if path.is_file() and ".doctrees" not in path.relative_to(outdir).parts}
+            if path.is_file() and not NOT_THE_SITE & set(path.relative_to(outdir).parts)}
 
 
 def _search_index(data: bytes) -> dict:

@@ -2,9 +2,10 @@
 
 A Hypothesis state machine edits a small handbook (pages added, deleted, renamed and moved, titles,
 toctree entries and their order, ``:hidden:``, ``:glob:``, captions, ``:numbered:``, decision
-records' status, title, date and ``supersedes``, owners and review dates, ``redirect-from``,
-conf.py) and after every edit builds on the previous build folder and from scratch, then compares
-every file of the two outputs. html or dirhtml, serial or ``-j 2``, is drawn per example.
+records' status, title, date, ``supersedes`` and tags, owners and review dates, ``redirect-from``,
+page tags, conf.py; the tree has a tag index and a decision map) and after every edit builds on
+the previous build folder and from scratch, then compares every file of the two outputs. html or
+dirhtml, serial or ``-j 2``, is drawn per example.
 
 The example budget is fixed for ``make test`` (about a minute); ``HANDBOOK_STATEFUL_EXAMPLES=200``
 runs a longer search (the weekly CI job does). A failure prints the shortest edit sequence
@@ -34,6 +35,7 @@ TITLES = st.sampled_from(["Alpha", "Beta page", "Gamma", "Delta: a longer title"
 SLUGS = st.sampled_from(["alpha", "beta", "gamma", "delta", "start", "style", "deploy"])
 FOLDERS = st.sampled_from(["guides", "ops", "people"])
 DATES = st.sampled_from(["2024-02-29", "2025-06-01", "2026-01-01"])
+TAGS = st.sampled_from([(), ("ci",), ("ci", "security"), ("security",)])
 STATUSES = st.sampled_from(["proposed", "accepted", "rejected", "deprecated"])
 
 
@@ -132,6 +134,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
         folder, slug = self._pick(data)
         self.tree.sections[folder].pages[slug].redirect_from = old
 
+    @precondition(has_pages)
+    @rule(data=st.data(), tags=TAGS)
+    def set_page_tags(self, data: st.DataObject, tags: tuple[str, ...]) -> None:
+        folder, slug = self._pick(data)
+        self.tree.sections[folder].pages[slug].tags = tags
+
     # --- toctrees -------------------------------------------------------------------------------------
 
     @precondition(has_pages)
@@ -187,17 +195,17 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.tree.records.pop(number, None)
 
     @rule(number=st.integers(1, 4), status=STATUSES, title=TITLES, date=DATES,
-          supersedes=st.sampled_from([(), (1,), (2,), (3,)]), field=st.sampled_from(
-              ["status", "title", "date", "supersedes", "body"]))
+          supersedes=st.sampled_from([(), (1,), (2,), (3,)]), tags=TAGS, field=st.sampled_from(
+              ["status", "title", "date", "supersedes", "tags", "body"]))
     def edit_record(self, number: int, status: str, title: str, date: str, supersedes: tuple[int, ...],
-                    field: str) -> None:
+                    tags: tuple[str, ...], field: str) -> None:
         record = self.tree.records.get(number)
         if record is None:
             return
         if field == "body":
             record.body += 1
         else:
-            setattr(record, field, {"status": status, "title": title, "date": date,
+            setattr(record, field, {"status": status, "title": title, "date": date, "tags": tags,
                                     "supersedes": tuple(n for n in supersedes if n != number)}[field])
 
     # --- conf.py ------------------------------------------------------------------------------------------

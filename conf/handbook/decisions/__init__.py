@@ -118,11 +118,12 @@ def maps_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(domain.table("maps"))
 
 
-def entries(env: BuildEnvironment, kinds: str) -> list[layout.Entry]:
+def entries(env: BuildEnvironment, shown: str) -> list[layout.Entry]:
+    """The records a map shows: every record of the kind ``shown`` ("all", "adr" or "rfc")."""
     domain = cast("DecisionLinksDomain", env.domains["decisions"])
     found = []
     for record in cast("DecisionRecordsDomain", env.domains["records"]).all_records():
-        if record.number is None or kinds not in ("all", record.kind):
+        if record.number is None or shown not in ("all", record.kind):
             continue
         found.append(layout.Entry(
             kind=record.kind, number=record.number, record_id=record.record_id, title=record.short_title,
