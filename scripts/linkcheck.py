@@ -13,6 +13,7 @@ broken or timed out, 1 when one is, 2 for a mistake in the command or the config
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import IO, cast
@@ -23,17 +24,17 @@ from handbook.annotations import CommandSafeStream  # noqa: E402
 from handbook.linkcheck.changes import ChangesError, base_commit  # noqa: E402
 
 
+def colour_wanted(stream: IO[str]) -> bool:
+    """Colour codes only for a terminal, and never with NO_COLOR set: a log file or a pipe gets
+    plain text (the rule sphinx-build follows, applied here without its private helpers)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("NO_COLOUR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR") or os.environ.get("FORCE_COLOUR")) or stream.isatty()
+
+
 def run_sphinx(source: Path, conf: Path, outdir: Path, overrides: dict[str, str]) -> int:
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
-
-    try:  # no colour codes in a log file or a pipe, as sphinx-build decides
-        from sphinx._cli.util.colour import disable_colour, terminal_supports_colour
-    except ImportError:
-        pass
-    else:
-        if not terminal_supports_colour():
-            disable_colour()
 
     # Everything Sphinx prints (a URL, a server's answer, a source line quoted in a warning) goes
     # through a stream that keeps it from being read as a GitHub workflow command; the builder's
@@ -41,8 +42,8 @@ def run_sphinx(source: Path, conf: Path, outdir: Path, overrides: dict[str, str]
     with patch_docutils(conf), docutils_namespace():
         app = Sphinx(srcdir=source, confdir=conf, outdir=outdir, doctreedir=outdir / ".doctrees",
                      buildername="handbook-linkcheck", confoverrides=overrides,
-                     status=cast(IO[str], CommandSafeStream(sys.stdout)),
-                     warning=cast(IO[str], CommandSafeStream(sys.stderr)))
+                     status=cast(IO[str], CommandSafeStream(sys.stdout, plain=not colour_wanted(sys.stdout))),
+                     warning=cast(IO[str], CommandSafeStream(sys.stderr, plain=not colour_wanted(sys.stderr))))
         app.build()
         return app.statuscode
 

@@ -51,6 +51,11 @@ def no_workflow_commands(text: str) -> str:
     return "".join(MARK + piece if _is_command(piece) else piece for piece in _LINE_BREAK.split(text))
 
 
+# Terminal control sequences (colours, "erase line" before a progress line), as Sphinx writes them
+# when it believes it talks to a terminal.
+_COLOUR = re.compile("\x1b\\[[0-9;?]*[A-Za-z]")
+
+
 class CommandSafeStream:
     """``no_workflow_commands`` for a stream that is written in pieces, as Sphinx writes its log.
 
@@ -60,11 +65,15 @@ class CommandSafeStream:
     harmless if it does not.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, plain: bool = False) -> None:
         self.stream = stream
+        self.plain = plain  # drop terminal colour codes (the output is a pipe or a log file)
         self._at_line_start = True  # nothing but whitespace on the current line so far
 
     def write(self, text: str) -> int:
+        written = len(text)
+        if self.plain:
+            text = _COLOUR.sub("", text)
         out = []
         for piece in _LINE_BREAK.split(text):
             if _LINE_BREAK.fullmatch(piece):
@@ -75,7 +84,7 @@ class CommandSafeStream:
                     piece = piece[:len(piece) - len(stripped)] + MARK + stripped
             out.append(piece)
         self.stream.write("".join(out))
-        return len(text)
+        return written
 
     def flush(self) -> None:
         self.stream.flush()
