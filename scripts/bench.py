@@ -373,31 +373,42 @@ def bench_incremental(root: Path, records: int) -> dict:
     if first.returncode:
         return {"error": f"the build failed; see {first.log}"}
 
-    def timed(name: str, edit: Callable[[], object], *options: str) -> dict[str, Any]:
-        before = mtimes(out, docnames)
-        edit()
-        result = run([*sphinx(CONF, source, out), *options], root / f"{name}.log")
-        written = sorted(docname for docname, mtime in mtimes(out, docnames).items() if before[docname] != mtime)
-        print(f"  {name}: {result.seconds:.2f} s, {len(written)} pages written", flush=True)
-        return {**asdict(result), "written": written}
+    def timed(name: str, edit: Callable[[int], object], *options: str, rounds: int) -> dict[str, Any]:
+        """The fastest of ``rounds`` runs (other work on the machine only ever adds time)."""
+        runs = []
+        for number in range(rounds):
+            before = mtimes(out, docnames)
+            edit(number)
+            result = run([*sphinx(CONF, source, out), *options], root / f"{name}-{number}.log")
+            written = sorted(doc for doc, mtime in mtimes(out, docnames).items() if before[doc] != mtime)
+            runs.append({**asdict(result), "written": written})
+        fastest = min(runs, key=lambda found: found["seconds"])
+        widest = max(runs, key=lambda found: len(found["written"]))
+        print(f"  {name}: {fastest['seconds']:.2f} s (fastest of {rounds}), {len(widest['written'])} pages "
+              "written", flush=True)
+        return {**fastest, "written": widest["written"], "all_seconds": [found["seconds"] for found in runs]}
 
-    def edit_body(path: Path, old: str) -> Callable[[], None]:
-        def edit() -> None:
+    def edit_body(path: Path, old: str) -> Callable[[int], None]:
+        def edit(number: int) -> None:
             text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace(old, f"{old} {EDIT_MARK}", 1), encoding="utf-8")
+            path.write_text(text.replace(old, f"{old} {EDIT_MARK} ({number})", 1), encoding="utf-8")
         return edit
 
     page = sorted(source.glob("engineering/topic-*/page-*.md"))[0]
     record = sorted(source.glob("engineering/adr/0*.md"))[records // 2]
+    leaf = sorted(source.glob("engineering/topic-*/page-*.md"))[1]
+
+    def retitle(number: int) -> None:
+        leaf.write_text(f"# {NAVIGATION_MARK} {number}\n" + leaf.read_text(encoding="utf-8").split("\n", 1)[1],
+                        encoding="utf-8")
+
     results: dict[str, Any] = {
         "pages": len(docnames), "records": records,
-        "page_body": timed("page body edit", edit_body(page, "in practice.")),
-        "record_body": timed("record body edit", edit_body(record, "We decided.")),
-        "full_write": timed("every page written, nothing read (-a)", lambda: None, "-a"),
+        "page_body": timed("page body edit", edit_body(page, "in practice."), rounds=3),
+        "record_body": timed("record body edit", edit_body(record, "We decided."), rounds=3),
+        "full_write": timed("every page written, nothing read (-a)", lambda number: None, "-a", rounds=2),
+        "navigation": timed("navigation change (a title)", retitle, rounds=2),
     }
-    leaf = sorted(source.glob("engineering/topic-*/page-*.md"))[1]
-    results["navigation"] = timed("navigation change (a title)", lambda: leaf.write_text(
-        f"# {NAVIGATION_MARK}\n" + leaf.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8"))
     record_ratio = results["record_body"]["seconds"] / results["page_body"]["seconds"]
     navigation_ratio = results["navigation"]["seconds"] / results["full_write"]["seconds"]
     results["record_to_page"] = round(record_ratio, 2)
