@@ -62,17 +62,17 @@ def test_livehtml_shows_what_a_clean_build_shows(tmp_path):
                                f"PORT={port}"], cwd=REPO, env=MAKE_ENV, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        eventually_equal(tmp_path / "live" / "html", clean_html(srcdir, tmp_path / "clean-0"))
+        eventually_equal(tmp_path / "live" / "preview", clean_html(srcdir, tmp_path / "clean-0"))
         # A page added to the root toctree, then removed again with its files.
         tree.sections["security"] = Section("Security policy")
         tree_model.write(srcdir, tree.files())
         clean = clean_html(srcdir, tmp_path / "clean-1")
-        eventually_equal(tmp_path / "live" / "html", clean)
+        eventually_equal(tmp_path / "live" / "preview", clean)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/guides/style.html", timeout=10) as response:
             assert "Security policy" in response.read().decode("utf-8")
         del tree.sections["security"]
         tree_model.write(srcdir, tree.files())
-        eventually_equal(tmp_path / "live" / "html", clean_html(srcdir, tmp_path / "clean-2"))
+        eventually_equal(tmp_path / "live" / "preview", clean_html(srcdir, tmp_path / "clean-2"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
