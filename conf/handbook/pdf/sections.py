@@ -57,27 +57,29 @@ def check_choice(app: Any, config: Any) -> None:
 
 
 def add_section_documents(app: Any, env: Any) -> None:
-    """``env-updated``: add the section documents to the LaTeX builder's list (and, with "only",
-    take the whole handbook off it)."""
+    """``env-updated``: add the section documents to ``latex_documents`` (and, with "only", take the
+    whole handbook off it). The LaTeX builder reads that list after this event, before writing."""
     if app.builder.format != "latex" or not app.config.handbook_pdf_sections:
         return
-    known = {entry[0] for entry in app.builder.document_data}
-    author = app.config.latex_documents[0][3]
+    documents = list(app.config.latex_documents)
+    whole = app.builder.handbook_whole_tex = documents[0][1]
+    known = {entry[0] for entry in documents}
+    author = documents[0][3]
     for docname in top_sections(env):
         if docname in known:
             continue
         title = env.titles[docname].astext()
         tex = str(Path(section_pdf_name(app.config, docname)).with_suffix(".tex"))
-        app.builder.document_data.append((docname, tex, f"{app.config.project}: {title}", author, "manual", False))
+        documents.append((docname, tex, f"{app.config.project}: {title}", author, "manual", False))
     if app.config.handbook_pdf_sections == "only":
-        whole = app.config.latex_documents[0][1]
-        app.builder.document_data[:] = [entry for entry in app.builder.document_data if entry[1] != whole]
+        documents = [entry for entry in documents if entry[1] != whole]
+    app.config.latex_documents = documents
 
 
 def list_documents(app: Any, exception: Exception | None) -> None:
     """``build-finished``: tell scripts/pdf.py which documents this build wrote, whole handbook first."""
     if exception is not None or app.builder.format != "latex":
         return
-    whole = app.config.latex_documents[0][1]
+    whole = getattr(app.builder, "handbook_whole_tex", app.config.latex_documents[0][1])
     names = sorted((entry[1] for entry in app.builder.document_data), key=lambda name: name != whole)
     (Path(app.outdir) / DOCUMENTS_LIST).write_text("".join(f"{name}\n" for name in names), encoding="utf-8")
