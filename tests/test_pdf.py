@@ -357,3 +357,16 @@ def test_one_pdf_per_section_each_linked_from_its_pages(tmp_path):
     made = make("pdf", f"SOURCEDIR={source}", f"CONFDIR={source}", f"BUILDDIR={only}")
     assert made.returncode == 0, made.stdout + made.stderr
     assert sorted(path.name for path in (only / "pdf").glob("*.pdf")) == [alpha.name, beta.name]
+
+
+def test_a_wrong_sections_value_is_one_clear_message(tmp_path):
+    source = write_tree(tmp_path / "src", {"index.md": "# Book\n"})
+    with open(source / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nhandbook_pdf_sections = "yes"\n')
+    result = subprocess.run([str(Path(sys.executable).with_name("sphinx-build")), "-q", "-b", "latex", "-c", str(source),
+                             str(source), str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    [message] = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert f"{source / 'conf.py'}:{len((source / 'conf.py').read_text().splitlines())}: WARNING: " \
+           "handbook_pdf_sections is 'yes'; use True" in message and "[handbook.pdf-sections]" in message
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.tex")) == [Path(PDF_NAME).with_suffix(".tex").name]

@@ -28,7 +28,7 @@ def setup_pdf(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf_sections", False, "", types=frozenset({bool, str}))
     app.connect("config-inited", _latex_defaults)
     app.connect("config-inited", find_pdfs)
-    app.connect("config-inited", check_choice)
+    app.connect("builder-inited", check_choice)
     app.connect("builder-inited", add_pdfs_to_site)
     app.connect("env-updated", add_section_documents)
     app.connect("build-finished", list_documents)
