@@ -251,7 +251,7 @@ globals().update({{name: value for name, value in runpy.run_path({conf!r}).items
 extensions = ["myst_parser", "sphinx_design", "sphinx_copybutton"]
 html_sidebars = {{}}
 '''
-SIDEBAR = re.compile(r'<div class="sidebar-tree">.*?</div>', re.S)
+SIDEBAR = re.compile(r'<div class="sidebar-tree"[^>]*>.*?</div>', re.S)
 
 
 @dataclass
@@ -279,11 +279,17 @@ def sphinx(conf: Path, source: Path, out: Path) -> list[str]:
 
 
 def sidebars(out: Path, docnames: list[str]) -> dict[str, str]:
+    """Each page's sidebar as the reader gets it: a small page's joined with the shared file."""
+    sys.path.insert(0, str(CONF))
+    from handbook.navigation import shared
+
+    data = shared.read_data(out)
     found = {}
     for docname in docnames:
         page = out / f"{docname}.html"
         match = SIDEBAR.search(page.read_text(encoding="utf-8")) if page.is_file() else None
-        found[docname] = match.group(0) if match else "(no sidebar)"
+        found[docname] = "(no sidebar)" if match is None else (
+            shared.expand(match.group(0), data) if data is not None else match.group(0))
     return found
 
 
