@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .focus import setup_focus
     from .highlighting import setup_highlighting
     from .linkcheck import setup_linkcheck
+    from .memory import setup_memory
     from .navigation import setup_navigation
     from .pages import setup_pages
     from .pdf import setup_pdf
@@ -64,6 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_focus(app)
     setup_navigation(app)
     setup_search(app)
+    setup_memory(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {
