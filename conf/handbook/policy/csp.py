@@ -31,7 +31,7 @@ def policy() -> str:
     - ``img-src data:``: the one data: URL the gate allows, raster images in ``<img src>``.
     - ``frame-ancestors`` is ignored in a meta element; hosts that send headers add it (README).
     """
-    # 'wasm-unsafe-eval': the search (Pagefind, ADR-0008) runs in WebAssembly, which a policy must
+    # 'wasm-unsafe-eval': the search (Pagefind, ADR-0009) runs in WebAssembly, which a policy must
     # allow by name. It allows compiling WebAssembly only, never eval() of JavaScript.
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(THEME_HASHES)])
     return "; ".join([

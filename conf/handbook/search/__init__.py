@@ -2,7 +2,7 @@
 
 Sphinx's search loads one index of the whole site (``searchindex.js``, tens of megabytes at a few
 thousand pages) and then fetches every result page for its snippet. Pagefind (the decision and its
-measurements: ADR-0008) splits its index into chunks, so a query loads only the chunks of its
+measurements: ADR-0009) splits its index into chunks, so a query loads only the chunks of its
 words and the fragments of the results it shows, snippets included, all from the site itself.
 
 - The HTML builders stop making Sphinx's index (``builder.search = False``), and the handbook's own
