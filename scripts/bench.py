@@ -506,7 +506,11 @@ def measure_search(out: Path, words: tuple[str, ...], *, engine: str) -> dict:
                 context = browser.new_context()  # a cold cache: everything the query needs is fetched
                 page = context.new_page()
                 sizes: list[int] = []
-                page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+
+                def finished(request: Any, sizes: list[int] = sizes) -> None:
+                    sizes.append(request.sizes()["responseBodySize"])
+
+                page.on("requestfinished", finished)
                 page.goto(base + "index.html")
                 page.wait_for_load_state("load")
                 before = len(sizes), sum(sizes)
@@ -591,7 +595,7 @@ def realistic_table(sizes: list[dict]) -> str:
         if "site" not in size:
             rows.append((str(size["pages"]), size.get("error", "failed"), *[""] * (len(head) - 2)))
             continue
-        query = next(iter(size["search"].values()), {}) if isinstance(size.get("search"), dict) else {}
+        query: dict[str, Any] = next(iter(size["search"].values()), {}) if isinstance(size.get("search"), dict) else {}
         rows.append((str(size["pages"]), "handbook", f"{size['handbook']['seconds']:.0f} s",
                      f"{size['handbook']['peak_rss_mb']:.0f} MB",
                      f"{size['handbook_j2']['seconds']:.0f} s ({size['j2_speedup']:.2f}x)",
@@ -601,14 +605,14 @@ def realistic_table(sizes: list[dict]) -> str:
                      f"{query.get('transferred_kb', '?')} KB", f"{query.get('seconds_to_results', '?')} s"))
         stock = size.get("stock", {})
         if "seconds" in stock and "stock_site" in size:
-            squery = next(iter(size.get("stock_search", {}).values()), {})
+            squery: dict[str, Any] = next(iter(size.get("stock_search", {}).values()), {})
             rows.append((str(size["pages"]), "stock", f"{stock['seconds']:.0f} s", f"{stock['peak_rss_mb']:.0f} MB",
                          "", "", f"{stock['seconds'] / size['floor']['seconds']:.2f}x",
                          f"{size['stock_site']['site_mb']:.0f} MB", f"{size['stock_site']['median_page_kb']:.0f} KB",
                          f"{size['stock_site']['searchindex_mb']} MB (searchindex.js)",
                          f"{squery.get('transferred_kb', '?')} KB", f"{squery.get('seconds_to_results', '?')} s"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |" for row in rows]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
     return "\n".join(lines)
 

@@ -6,9 +6,8 @@ import re
 from io import StringIO
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
-
 from bench_tree import realistic_sources
+from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+from bench_tree import realistic_sources
 from sphinx.testing.util import SphinxTestApp
 
-from bench_tree import realistic_sources
 from handbook import memory
 
 REPO = Path(__file__).resolve().parent.parent

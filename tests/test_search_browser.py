@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
 from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, origin, serving
 from test_search import build, with_japanese
 

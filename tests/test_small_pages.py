@@ -13,13 +13,13 @@ import re
 from io import StringIO
 from pathlib import Path
 
+import bench
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.osutil import relative_uri
 
-import bench
 from handbook.navigation import shared
 
 REPO = Path(__file__).resolve().parent.parent

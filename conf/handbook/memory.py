@@ -26,7 +26,7 @@ LIVE_DOCTREES = 64
 PICKLED_DOCTREES = 32
 
 
-class FirstPages(dict):  # type: ignore[type-arg]
+class FirstPages(dict[str, Any]):
     """Keeps the first ``limit`` doctrees put in; later ones are loaded from disk when needed."""
 
     def __init__(self, limit: int, existing: dict[str, Any]) -> None:
@@ -38,7 +38,7 @@ class FirstPages(dict):  # type: ignore[type-arg]
             super().__setitem__(key, value)
 
 
-class RecentPages(OrderedDict):  # type: ignore[type-arg]
+class RecentPages(OrderedDict[str, bytes]):
     """The ``limit`` most recently loaded doctrees' bytes."""
 
     def __init__(self, limit: int, existing: dict[str, bytes]) -> None:
