@@ -6,8 +6,11 @@ import re
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from bench_tree import realistic_sources
 from sphinx.testing.util import SphinxTestApp
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from bench_tree import realistic_sources
 from sphinx.testing.util import SphinxTestApp
 
 from handbook import memory
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
 
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")

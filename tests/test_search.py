@@ -18,6 +18,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from handbook.search import pagefind_index
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 

@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, origin, serving
 from test_search import build, with_japanese
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 # query -> the page it must find (among the first five results)
 QUERIES = {
     "Nygard": "engineering/adr/0001-record-architecture-decisions.html",

@@ -22,6 +22,8 @@ from sphinx.util.osutil import relative_uri
 
 from handbook.navigation import shared
 
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
 REPO = Path(__file__).resolve().parent.parent
 ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 SIDEBAR = re.compile(r'<div class="sidebar-tree"[^>]*>.*?</div>', re.S)

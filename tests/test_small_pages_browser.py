@@ -17,6 +17,8 @@ from playwright.sync_api import Browser, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, serving
 from test_small_pages import WHOLE, build, sources, write_tree
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 CSP = "script-src 'self'"
 PAGES = ["index.html", "people/deep/next/next/index.html", "people/deep/next/next/next/next/next/index.html",
          "orphan.html", "engineering/adr/index.html", "engineering/topic-000/page-1.html", "about.html",
