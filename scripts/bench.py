@@ -251,7 +251,7 @@ globals().update({{name: value for name, value in runpy.run_path({conf!r}).items
 extensions = ["myst_parser", "sphinx_design", "sphinx_copybutton"]
 html_sidebars = {{}}
 '''
-SIDEBAR = re.compile(r'<div class="sidebar-tree">.*?</div>', re.S)
+SIDEBAR = re.compile(r'<div class="sidebar-tree"[^>]*>.*?</div>', re.S)
 
 
 @dataclass
@@ -279,11 +279,17 @@ def sphinx(conf: Path, source: Path, out: Path) -> list[str]:
 
 
 def sidebars(out: Path, docnames: list[str]) -> dict[str, str]:
+    """Each page's sidebar as the reader gets it: a small page's joined with the shared file."""
+    sys.path.insert(0, str(CONF))
+    from handbook.navigation import shared
+
+    data = shared.read_data(out)
     found = {}
     for docname in docnames:
         page = out / f"{docname}.html"
         match = SIDEBAR.search(page.read_text(encoding="utf-8")) if page.is_file() else None
-        found[docname] = match.group(0) if match else "(no sidebar)"
+        found[docname] = "(no sidebar)" if match is None else (
+            shared.expand(match.group(0), data) if data is not None else match.group(0))
     return found
 
 
@@ -431,6 +437,186 @@ def bench_incremental(root: Path, records: int) -> dict:
     return {**results, **({"error": "; ".join(problems)} if problems else {})}
 
 
+# --- the realistic tree: the issue's figures, next to the floor and to stock ------------------------
+
+# How far stock Furo is built: its navigation costs pages x pages (at 1,000 realistic pages it
+# already takes a quarter of an hour on 2 cores), so beyond this it is estimated, not run.
+STOCK_LIMIT = 1000
+COMMON_WORDS = ("deploy", "デプロイ")  # a word on most pages, in English and in Japanese
+
+
+def site_figures(out: Path) -> dict:
+    """Sizes of a built site: all of it (without Sphinx's caches), its pages, its indexes."""
+    files = [path for path in out.rglob("*") if path.is_file() and ".doctrees" not in path.parts]
+    pages = sorted(path.stat().st_size for path in files
+                   if path.suffix == ".html" and path.parts[len(out.parts)] != "pagefind")
+    searchindex = out / "searchindex.js"
+    pagefind = [path for path in files if path.parts[len(out.parts)] == "pagefind"]
+    navigation = out / "_static" / "handbook-navigation.js"
+    return {
+        "site_mb": round(sum(path.stat().st_size for path in files) / 1e6, 1),
+        "pages": len(pages),
+        "median_page_kb": round(pages[len(pages) // 2] / 1e3, 1) if pages else 0,
+        "largest_page_kb": round(pages[-1] / 1e3, 1) if pages else 0,
+        "searchindex_mb": round(searchindex.stat().st_size / 1e6, 1) if searchindex.is_file() else None,
+        "pagefind_mb": round(sum(path.stat().st_size for path in pagefind) / 1e6, 1) if pagefind else None,
+        "shared_navigation_kb": round(navigation.stat().st_size / 1e3, 1) if navigation.is_file() else None,
+    }
+
+
+def same_output(first: Path, second: Path) -> list[str]:
+    """Files that differ between two builds (Sphinx's caches aside)."""
+    def listing(root: Path) -> dict[str, Path]:
+        return {path.relative_to(root).as_posix(): path for path in root.rglob("*")
+                if path.is_file() and ".doctrees" not in path.parts}
+
+    one, two = listing(first), listing(second)
+    differing = sorted(set(one) ^ set(two))
+    differing += sorted(name for name in set(one) & set(two) if one[name].read_bytes() != two[name].read_bytes())
+    return differing
+
+
+def measure_search(out: Path, words: tuple[str, ...], *, engine: str) -> dict:
+    """Bytes a query transfers and seconds to its first results, in Chromium on a local server."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"error": "playwright is not installed"}
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import quote
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    done = (".handbook-search-status:is(:not(:empty)):not(:has-text('Searching'))" if engine == "pagefind"
+            else "#search-results .search-summary")
+    found: dict[str, dict] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            for word in words:
+                context = browser.new_context()  # a cold cache: everything the query needs is fetched
+                page = context.new_page()
+                sizes: list[int] = []
+
+                def finished(request: Any, sizes: list[int] = sizes) -> None:
+                    sizes.append(request.sizes()["responseBodySize"])
+
+                page.on("requestfinished", finished)
+                page.goto(base + "index.html")
+                page.wait_for_load_state("load")
+                before = len(sizes), sum(sizes)
+                start = time.perf_counter()
+                page.goto(f"{base}search.html?q={quote(word)}")
+                page.wait_for_selector(done, timeout=600_000)
+                if engine == "sphinx":  # results and their snippets arrive one by one; this comes last
+                    page.wait_for_function("document.querySelector('#search-results .search-summary')"
+                                           ".textContent.match(/Search finished|did not match/)", timeout=600_000)
+                seconds = time.perf_counter() - start
+                page.wait_for_load_state("networkidle")
+                status = page.locator(".handbook-search-status, #search-results .search-summary").first.inner_text()
+                found[word] = {"seconds_to_results": round(seconds, 2),
+                               "transferred_kb": round((sum(sizes) - before[1]) / 1e3, 1),
+                               "requests": len(sizes) - before[0], "status": status.strip()[:80]}
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return found
+
+
+def bench_realistic(pages: int, root: Path, stock_limit: int = STOCK_LIMIT) -> dict:
+    """Every figure of the large-handbook table for one size of the realistic tree."""
+    from bench_tree import realistic_sources
+
+    shutil.rmtree(root, ignore_errors=True)
+    source = write_sources(root / "handbook" / "src", realistic_sources(pages))
+    load = round(os.getloadavg()[0], 2)
+    print(f"\n== realistic tree, {pages} pages (load average {load:.1f}) ==", flush=True)
+    result: dict = {"pages": pages, "load_average_at_start": load}
+
+    def build(name: str, command: list[str]) -> Run:
+        print(f"  {name} ...", end=" ", flush=True)
+        done = run(command, root / f"{name}.log")
+        print(f"{done.seconds:.1f} s, {done.peak_rss_mb:.0f} MB" + (f" (FAILED, see {done.log})" if done.returncode
+                                                                   else ""), flush=True)
+        result[name] = asdict(done)
+        return done
+
+    floor = build("floor", [*sphinx(CONF, source, root / "dummy"), "-b", "dummy"])
+    serial = build("handbook", sphinx(CONF, source, root / "serial"))
+    parallel = build("handbook_j2", [*sphinx(CONF, source, root / "parallel"), "-j", "2"])
+    if floor.returncode or serial.returncode or parallel.returncode:
+        result["error"] = "a build failed; see its log"
+        return result
+    result["site"] = site_figures(root / "serial")
+    result["html_over_floor"] = round(serial.seconds / floor.seconds, 2)
+    result["j2_speedup"] = round(serial.seconds / parallel.seconds, 2)
+    result["j2_differs"] = same_output(root / "serial", root / "parallel")[:20]
+    print(f"  html / floor {result['html_over_floor']:.2f}x; -j 2 {result['j2_speedup']:.2f}x faster, output "
+          f"{'identical' if not result['j2_differs'] else 'DIFFERS: ' + ', '.join(result['j2_differs'][:3])}",
+          flush=True)
+    print(f"  site {result['site']['site_mb']} MB, median page {result['site']['median_page_kb']} KB", flush=True)
+    result["search"] = measure_search(root / "serial", COMMON_WORDS, engine="pagefind")
+    print(f"  search: {result['search']}", flush=True)
+    edited = sorted(source.glob("engineering/area-*/page-*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("## Overview\n", f"## Overview\n\n{EDIT_MARK}\n", 1),
+                      encoding="utf-8")
+    build("incremental", sphinx(CONF, source, root / "serial"))
+    if pages <= stock_limit:
+        stock_src = write_sources(root / "stock" / "src", realistic_sources(pages, stock=True))
+        stock_conf = root / "stock" / "conf"
+        stock_conf.mkdir(parents=True, exist_ok=True)
+        (stock_conf / "conf.py").write_text(STOCK_CONF.format(conf=str(CONF / "conf.py")), encoding="utf-8")
+        stock = build("stock", sphinx(stock_conf, stock_src, root / "stock" / "html"))
+        if stock.returncode == 0:
+            result["stock_site"] = site_figures(root / "stock" / "html")
+            result["stock_search"] = measure_search(root / "stock" / "html", COMMON_WORDS[:1], engine="sphinx")
+            print(f"  stock search: {result['stock_search']}", flush=True)
+    else:
+        result["stock"] = {"skipped": f"above {stock_limit} pages stock Furo's navigation costs pages x pages"}
+    return result
+
+
+def realistic_table(sizes: list[dict]) -> str:
+    head = ("pages", "build", "make html", "peak RSS", "-j 2", "floor (dummy)", "html/floor", "site",
+            "median page", "search index", "query transfers", "first results")
+    rows = [head]
+    for size in sizes:
+        if "site" not in size:
+            rows.append((str(size["pages"]), size.get("error", "failed"), *[""] * (len(head) - 2)))
+            continue
+        query: dict[str, Any] = next(iter(size["search"].values()), {}) if isinstance(size.get("search"), dict) else {}
+        rows.append((str(size["pages"]), "handbook", f"{size['handbook']['seconds']:.0f} s",
+                     f"{size['handbook']['peak_rss_mb']:.0f} MB",
+                     f"{size['handbook_j2']['seconds']:.0f} s ({size['j2_speedup']:.2f}x)",
+                     f"{size['floor']['seconds']:.0f} s", f"{size['html_over_floor']:.2f}x",
+                     f"{size['site']['site_mb']:.0f} MB", f"{size['site']['median_page_kb']:.0f} KB",
+                     f"{size['site']['pagefind_mb']} MB (Pagefind, chunked)",
+                     f"{query.get('transferred_kb', '?')} KB", f"{query.get('seconds_to_results', '?')} s"))
+        stock = size.get("stock", {})
+        if "seconds" in stock and "stock_site" in size:
+            squery: dict[str, Any] = next(iter(size.get("stock_search", {}).values()), {})
+            rows.append((str(size["pages"]), "stock", f"{stock['seconds']:.0f} s", f"{stock['peak_rss_mb']:.0f} MB",
+                         "", "", f"{stock['seconds'] / size['floor']['seconds']:.2f}x",
+                         f"{size['stock_site']['site_mb']:.0f} MB", f"{size['stock_site']['median_page_kb']:.0f} KB",
+                         f"{size['stock_site']['searchindex_mb']} MB (searchindex.js)",
+                         f"{squery.get('transferred_kb', '?')} KB", f"{squery.get('seconds_to_results', '?')} s"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
+    return "\n".join(lines)
+
+
 def bench_pdf(builddir: Path) -> dict:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     if not re.search(r"^pdf:", makefile, re.M):
@@ -476,12 +662,37 @@ def table(sizes: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def main_realistic(sizes: list[int], builddir: Path, stock_limit: int, quick: bool) -> int:
+    print("Realistic tree (scripts/bench_tree.py). Floor: the same tree read and resolved by the dummy builder. "
+          f"Stock (Sphinx + MyST + Furo, Sphinx's search) up to {stock_limit} pages.")
+    results: dict = {"machine": machine(), "tree": "realistic", "sizes": []}
+    for pages in sizes:
+        results["sizes"].append(bench_realistic(pages, builddir / f"realistic-{pages}", stock_limit))
+        (builddir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results["incremental"] = bench_incremental(builddir / "incremental", QUICK_RECORDS if quick else RECORDS)
+    (builddir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print("\n" + realistic_table(results["sizes"]))
+    print(f"results: {builddir / 'results.json'}")
+    failures = [size for size in results["sizes"] if "error" in size or size.get("j2_differs")]
+    for size in failures:
+        print(f"FAILED at {size['pages']} pages: {size.get('error') or 'the -j 2 output differs'}", file=sys.stderr)
+    if "error" in results["incremental"]:
+        print(f"FAILED incremental builds: {results['incremental']['error']}", file=sys.stderr)
+    return 1 if failures or "error" in results["incremental"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--builddir", type=Path, default=REPO / "_build" / "bench")
     parser.add_argument("--pages", help="sizes to build, comma-separated (default 100,400,1000)")
     parser.add_argument("--quick", action="store_true", help="one tiny handbook, no PDF: checks the bench works")
+    parser.add_argument("--tree", choices=("realistic", "synthetic"), default="realistic",
+                        help="realistic (bench_tree.py; default 1000 pages) or the synthetic tree of 100/400/1000")
+    parser.add_argument("--stock-limit", type=int, default=STOCK_LIMIT,
+                        help=f"largest realistic tree stock Furo is built for (default {STOCK_LIMIT})")
     options = parser.parse_args(argv)
+    # Every build of the bench dates itself alike, so -j 2 and serial output can be compared byte by byte.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
     if options.pages:
         try:
             sizes = [int(word) for word in options.pages.replace(" ", "").split(",") if word]
@@ -489,10 +700,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--pages takes numbers separated by commas, not {options.pages!r}")
         if not sizes or min(sizes) < 12:
             parser.error("--pages: each size must be at least 12")
+    elif options.tree == "realistic":
+        sizes = [60] if options.quick else [1000]
     else:
         sizes = list(QUICK_SIZES if options.quick else DEFAULT_SIZES)
     builddir = options.builddir.resolve()
     builddir.mkdir(parents=True, exist_ok=True)
+    if options.tree == "realistic":
+        return main_realistic(sizes, builddir, options.stock_limit, options.quick)
 
     print("Stock: myst_parser + furo + sphinx_design + sphinx_copybutton with the handbook's settings; its tree "
           "is the same but leaves out the handbook-only directives ({adr-status}, {adr-index}).")

@@ -24,7 +24,7 @@ from pathlib import Path
 # The handbook's font table (which Noto font sets which script); the extension lives beside conf.py.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
 from handbook.pdf.fonts import FONT_FILES  # noqa: E402
-from handbook.pdf.sections import SECTIONS_LIST  # noqa: E402
+from handbook.pdf.sections import DOCUMENTS_LIST  # noqa: E402
 
 # What the route needs on Debian 12, and which command or file proves each is there.
 # texlive-lang-other brings the Thai line-breaking patterns.
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     # The whole handbook first, then one PDF per top-level section when the extension adds them
     # (handbook_pdf_sections; ADR-0008 says when).
     main_tex = str(Path(pdf_name(args.conf)).with_suffix(".tex"))
-    documents = [main_tex, *section_documents(latex_dir, main_tex)]
+    documents = documents_written(latex_dir, main_tex)
     failed = False
     for tex_name in documents:
         seconds = build_one(latex_dir, tex_name, args.source, outdir)
@@ -141,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def section_documents(latex_dir: Path, main_tex: str) -> list[str]:
-    """The section PDFs' LaTeX files this build wrote, in the order of the handbook's contents."""
-    listing = latex_dir / SECTIONS_LIST
+def documents_written(latex_dir: Path, main_tex: str) -> list[str]:
+    """The LaTeX documents this build wrote, as the extension lists them: the whole handbook's
+    unless handbook_pdf_sections is "only", then each section's in the order of the contents."""
+    listing = latex_dir / DOCUMENTS_LIST
     if not listing.is_file():
-        return []
-    return [name for name in listing.read_text(encoding="utf-8").splitlines() if name and name != main_tex]
+        return [main_tex]
+    return [name for name in listing.read_text(encoding="utf-8").splitlines() if name]
 
 
 def build_one(latex_dir: Path, tex_name: str, source: Path, outdir: Path) -> float | None:

@@ -271,11 +271,11 @@ def test_search_finds_a_decision_record(page, word, where):
     assert (word.lower() in title.lower()) == (where == "title"), f"{word!r} is not only in the {where}"
     assert word.lower() in page.locator("article").inner_text().lower()
     page.goto(f"search.html?q={word}")
-    # Sphinx's search runs in the page, offline, and adds results one by one; this line comes last.
-    expect(page.locator("#search-results .search-summary")).to_contain_text("Search finished", timeout=15_000)
-    results = page.locator("#search-results ul.search li > a").evaluate_all(
+    # Pagefind's search runs in the page, offline; the status line comes once results are shown.
+    expect(page.locator(".handbook-search-status")).to_contain_text("match", timeout=15_000)
+    results = page.locator(".handbook-search-result > a").evaluate_all(
         "links => links.map(a => [a.getAttribute('href'), a.textContent])")
-    pages = {text for href, text in results if re.split(r"[#?]", href)[0] == ACCEPTED_ADR}
+    pages = {text for href, text in results if re.split(r"[#?]", href)[0].lstrip("/") == ACCEPTED_ADR}
     assert title in pages, f"searching {word!r} did not find {title!r}: {results}"
 
 
@@ -381,7 +381,7 @@ def test_pages_request_nothing_from_another_origin(page, server, path):
     response = page.goto(path)
     page.wait_for_load_state("networkidle")
     if path.startswith("search.html"):
-        expect(page.locator("#search-results .search-summary")).to_contain_text("Search finished")
+        expect(page.locator(".handbook-search-status")).to_contain_text("match")
     if path.startswith("no/"):  # the server answers with the handbook's 404 page
         assert response.status == 404
         expect(page.locator("article h1")).to_be_visible()
@@ -426,7 +426,7 @@ def test_screenshots_of_key_pages(open_page, tmp_path):
                     continue
                 page.goto(path)
                 if name == "search":
-                    expect(page.locator("#search-results .search-summary")).to_contain_text("Search finished")
+                    expect(page.locator(".handbook-search-status")).to_contain_text("match")
                 page.evaluate("document.fonts.ready.then(() => true)")
                 file = screenshots / f"{name}-{theme}-{device}.png"
                 page.screenshot(path=file, full_page=device == "desktop")

@@ -182,7 +182,8 @@ def write_tree(root: Path, files: dict[str, str], conf: str = "") -> Path:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    (root / "conf.py").write_text(ROOT_CONF + "\n" + conf, encoding="utf-8")
+    # Furo's whole tree in every page, to compare with Furo's own; small pages: test_small_pages.py.
+    (root / "conf.py").write_text(ROOT_CONF + "\nhandbook_shared_navigation = False\n" + conf, encoding="utf-8")
     return root
 
 

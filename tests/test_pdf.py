@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.tex, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
+from conftest import write_tree  # noqa: E402
 from pdf import pdf_name  # noqa: E402
 
 PDF_NAME = pdf_name(REPO / "conf")  # the name conf.py gives it, as make pdf and make html use it
@@ -312,3 +313,60 @@ def test_status_badge_stays_above_the_date_line(built, reader):
     assert green and ink
     gap = (min(ink) - max(green)) / scale
     assert gap >= 1, f"only {gap:.1f} pt between the badge and the line below"  # it was 0.4 pt
+
+
+def test_one_pdf_per_section_each_linked_from_its_pages(tmp_path):
+    """With handbook_pdf_sections, make pdf also writes a PDF per top-level section holding that
+    section's pages only, and make html links each page to its own section's PDF."""
+    source = write_tree(tmp_path / "src", {
+        "index.md": "# Book\n\n```{toctree}\nalpha/index\nbeta/index\n```\n",
+        "alpha/index.md": "# Alpha section\n\nAlpha text.\n\n```{toctree}\nfirst\n```\n",
+        "alpha/first.md": "# Alpha first page\n\nSee [beta](../beta/index.md).\n",
+        "beta/index.md": "# Beta section\n\nBeta text.\n",
+    })
+    with open(source / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nhandbook_pdf_sections = True\n")
+    builddir = tmp_path / "build"
+    made = make("pdf", f"SOURCEDIR={source}", f"CONFDIR={source}", f"BUILDDIR={builddir}")
+    assert made.returncode == 0, made.stdout + made.stderr
+    stem = Path(PDF_NAME).stem
+    alpha, beta = (builddir / "pdf" / f"{stem}-{name}.pdf" for name in ("alpha", "beta"))
+    assert f"wrote {alpha}" in made.stdout and f"wrote {beta}" in made.stdout and "3 PDFs in" in made.stdout
+
+    def text(pdf: Path) -> str:
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    whole = text(builddir / "pdf" / PDF_NAME)
+    assert "Alpha first page" in whole and "Beta text." in whole
+    assert "Alpha first page" in text(alpha) and "Beta text." not in text(alpha)
+    assert "Beta text." in text(beta) and "Alpha first page" not in text(beta)
+
+    site = make("html", f"SOURCEDIR={source}", f"CONFDIR={source}", f"BUILDDIR={builddir}", "SPHINXOPTS=-q -W")
+    assert site.returncode == 0, site.stdout + site.stderr
+    for page, section in (("alpha/first.html", alpha), ("alpha/index.html", alpha), ("beta/index.html", beta)):
+        html_text = (builddir / "html" / page).read_text(encoding="utf-8")
+        hrefs = re.findall(r'<a href="([^"]+)" download>', html_text)
+        targets = {(builddir / "html" / page).parent.joinpath(href).resolve().name for href in hrefs}
+        assert targets == {PDF_NAME, section.name}, (page, hrefs)
+        assert (builddir / "html" / section.name).read_bytes() == section.read_bytes()
+
+    # "only": the sections without the whole handbook (too large to build in one CI job).
+    with open(source / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nhandbook_pdf_sections = "only"\n')
+    only = tmp_path / "only"
+    made = make("pdf", f"SOURCEDIR={source}", f"CONFDIR={source}", f"BUILDDIR={only}")
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert sorted(path.name for path in (only / "pdf").glob("*.pdf")) == [alpha.name, beta.name]
+
+
+def test_a_wrong_sections_value_is_one_clear_message(tmp_path):
+    source = write_tree(tmp_path / "src", {"index.md": "# Book\n"})
+    with open(source / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write('\nhandbook_pdf_sections = "yes"\n')
+    result = subprocess.run([str(Path(sys.executable).with_name("sphinx-build")), "-q", "-b", "latex", "-c", str(source),
+                             str(source), str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    [message] = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert f"{source / 'conf.py'}:{len((source / 'conf.py').read_text().splitlines())}: WARNING: " \
+           "handbook_pdf_sections is 'yes'; use True" in message and "[handbook.pdf-sections]" in message
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.tex")) == [Path(PDF_NAME).with_suffix(".tex").name]

@@ -6,7 +6,8 @@ checks every build runs: bad text, raw-HTML links), ``policy`` (the built-site p
 applies, the Content-Security-Policy, builds that read only the handbook), ``linkcheck``
 (the ``handbook-linkcheck`` builder), ``pdf`` (LaTeX styling, publishing the PDF with the site),
 ``pages`` (owners and review dates, redirects, source links), ``navigation`` (Furo's sidebar built
-once per build) and ``focus`` (keyboard focus for code blocks); ``_static`` is the handbook's look.
+once per build, each page carrying only its own branch), ``search`` (Pagefind's index in place of
+Sphinx's) and ``focus`` (keyboard focus for code blocks); ``_static`` is the handbook's look.
 
 Neutral modules that import no subpackage and no Sphinx at import time: ``frontmatter``,
 ``problems``, ``dates``, ``warnings_`` and ``annotations``. Subpackages are imported in ``setup()``,
@@ -37,12 +38,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .focus import setup_focus
     from .highlighting import setup_highlighting
     from .linkcheck import setup_linkcheck
+    from .memory import setup_memory
     from .navigation import setup_navigation
     from .pages import setup_pages
     from .pdf import setup_pdf
     from .policy import setup_policy
     from .quality import setup_quality
     from .records import setup_records
+    from .search import setup_search
     from .site_icon import setup_site_icon
     from .tags import setup_tags
 
@@ -61,6 +64,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pages(app)
     setup_focus(app)
     setup_navigation(app)
+    setup_search(app)
+    setup_memory(app)
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_static)
     return {

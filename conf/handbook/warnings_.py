@@ -84,6 +84,8 @@ class HandbookWarning(enum.Enum):
     # Build machinery.
     NAVIGATION = _Kind("navigation", "navigation", "nothing to fix in the pages; the sidebar falls back to Furo's own")
     PDF = _Kind("pdf", "pdf", "run 'make pdf' again, or 'make clean' to drop a stale PDF")
+    PDF_SECTIONS = _Kind("pdf-sections", "pdf", "set handbook_pdf_sections in conf.py to True, False or \"only\"")
+    SEARCH = _Kind("search", "build", "run 'make html' again; if it fails again, 'make clean' and build")
     LINKCHECK = _Kind("linkcheck", "link-check", "fix the link-check setting the message names in conf/conf.py")
     LINKCHECK_CACHE = _Kind("linkcheck-cache", "link-check",
                             "remove what is at the cache's path; the next run writes a new cache")

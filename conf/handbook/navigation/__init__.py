@@ -27,7 +27,7 @@ from sphinx.util import logging
 
 from ..quality.cycles import acyclic_toctrees
 from ..warnings_ import HandbookWarning, warn
-from . import freshness, upstream
+from . import freshness, shared, upstream
 from .leftovers import Leftovers
 from .markup import MarkupMismatch
 from .site import ResolvedToctree, SiteNavigation
@@ -182,3 +182,4 @@ def setup_navigation(app: Sphinx) -> None:
     app.connect("builder-inited", leftovers.builder_inited)
     app.connect("html-page-context", leftovers.page_written)
     app.connect("build-finished", leftovers.build_finished)
+    shared.setup_shared(app, navigation)

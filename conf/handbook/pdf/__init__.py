@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import latex
 from .publish import add_pdfs_to_site, find_pdfs, link_pdf
-from .sections import add_section_documents, list_section_documents
+from .sections import add_section_documents, check_choice, list_documents
 from .transforms import shape_latex_document
 
 if TYPE_CHECKING:
@@ -24,12 +24,13 @@ def setup_pdf(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf_dir", "", "", types=frozenset({str}))
     # Set from it: the file names of the PDFs there. One appearing or going rebuilds every page's links.
     app.add_config_value("handbook_pdf_published", [], "html", types=frozenset({list}))
-    # Also one PDF per top-level section (ADR-0008).
-    app.add_config_value("handbook_pdf_sections", False, "", types=frozenset({bool}))
+    # Also one PDF per top-level section: True, or "only" for the sections without the whole (ADR-0008).
+    app.add_config_value("handbook_pdf_sections", False, "", types=frozenset({bool, str}))
     app.connect("config-inited", _latex_defaults)
     app.connect("config-inited", find_pdfs)
+    app.connect("builder-inited", check_choice)
     app.connect("builder-inited", add_pdfs_to_site)
     app.connect("env-updated", add_section_documents)
-    app.connect("build-finished", list_section_documents)
+    app.connect("build-finished", list_documents)
     app.connect("html-page-context", link_pdf)
     app.connect("doctree-resolved", shape_latex_document)

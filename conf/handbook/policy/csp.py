@@ -31,7 +31,9 @@ def policy() -> str:
     - ``img-src data:``: the one data: URL the gate allows, raster images in ``<img src>``.
     - ``frame-ancestors`` is ignored in a meta element; hosts that send headers add it (README).
     """
-    scripts = " ".join(["'self'", *sorted(THEME_HASHES)])
+    # 'wasm-unsafe-eval': the search (Pagefind, ADR-0009) runs in WebAssembly, which a policy must
+    # allow by name. It allows compiling WebAssembly only, never eval() of JavaScript.
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *sorted(THEME_HASHES)])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",

@@ -1,0 +1,87 @@
+/* The handbook's search page (conf/handbook/search/): asks Pagefind's chunked index, which loads only
+ * the parts of the index a query needs and the fragments of the results it shows.
+ *
+ * Everything comes from the site itself (pagefind/ beside the pages). No inline script; Pagefind runs
+ * its search in WebAssembly, which a Content-Security-Policy allows with 'wasm-unsafe-eval'.
+ */
+(function () {
+  "use strict";
+  var PAGE_SIZE = 10;
+  var script = document.currentScript;
+  var root = document.querySelector(".handbook-search");
+  if (!root || !script) {
+    return;
+  }
+  var input = root.querySelector(".handbook-search-input");
+  var status = root.querySelector(".handbook-search-status");
+  var list = root.querySelector(".handbook-search-results");
+  var more = root.querySelector(".handbook-search-more");
+  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  input.value = query;
+  // The header's search box (Furo's) carries the query too.
+  document.querySelectorAll("input.sidebar-search").forEach(function (box) { box.value = query; });
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  if (window.location.protocol === "file:") {
+    // Browsers do not let a page opened from a file load the index's modules and chunks.
+    say("Search works when the handbook is served over HTTP, not opened as a file: run " +
+        "\"python3 -m http.server --directory _build/html\" and open http://127.0.0.1:8000/search.html " +
+        "(or use \"make livehtml\"). Every page is also reachable from the navigation.");
+    return;
+  }
+  if (!query) {
+    input.focus();
+    return;
+  }
+
+  function show(result) {
+    var item = document.createElement("li");
+    item.className = "handbook-search-result";
+    var link = document.createElement("a");
+    link.href = result.url;
+    link.className = "handbook-search-title";
+    link.textContent = (result.meta && result.meta.title) || result.url;
+    var excerpt = document.createElement("p");
+    excerpt.className = "handbook-search-excerpt";
+    // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>.
+    excerpt.innerHTML = result.excerpt;
+    item.appendChild(link);
+    item.appendChild(excerpt);
+    list.appendChild(item);
+  }
+
+  say("Searching\u2026");
+  var bundle = new URL(script.getAttribute("data-pagefind"), window.location.href).href;
+  var siteRoot = new URL(document.documentElement.getAttribute("data-content_root") || "./", window.location.href);
+  import(bundle).then(function (pagefind) {
+    return pagefind.options({baseUrl: siteRoot.pathname, excerptLength: 24}).then(function () {
+      return pagefind.search(query);
+    });
+  }).then(function (search) {
+    var results = search.results;
+    var shown = 0;
+    function next() {
+      var batch = results.slice(shown, shown + PAGE_SIZE);
+      shown += batch.length;
+      more.hidden = true;
+      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (pages) {
+        pages.forEach(show);
+        more.hidden = shown >= results.length;
+      });
+    }
+    more.addEventListener("click", function () { next(); });
+    if (!results.length) {
+      say("No pages match \u201c" + query + "\u201d.");
+      return null;
+    }
+    return next().then(function () {  // said once the first results are on the page
+      say(results.length === 1 ? "1 page matches \u201c" + query + "\u201d."
+        : results.length + " pages match \u201c" + query + "\u201d.");
+    });
+  }).catch(function (error) {
+    say("Search could not load its index (" + error + "). Every page is also reachable from the navigation.");
+  });
+})();

@@ -1,0 +1,71 @@
+"""A build's memory is bounded by a few pages (handbook/memory.py), and the pages come out the same."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bench_tree import realistic_sources
+from sphinx.testing.util import SphinxTestApp
+
+from handbook import memory
+
+pytestmark = pytest.mark.slow  # real Sphinx builds
+
+REPO = Path(__file__).resolve().parent.parent
+ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
+
+
+def test_first_pages_keeps_the_first_and_recent_pages_the_last():
+    first = memory.FirstPages(2, {})
+    for name in "abcd":
+        first[name] = name.upper()
+    first["a"] = "again"  # a page read again replaces its own entry
+    assert first == {"a": "again", "b": "B"}
+    assert first.pop("a") == "again" and first.pop("c", None) is None
+    recent = memory.RecentPages(2, {})
+    recent["a"], recent["b"] = b"a", b"b"
+    assert recent["a"] == b"a"  # used: now the most recent
+    recent["c"] = b"c"
+    assert list(recent) == ["a", "c"]
+
+
+def build(src: Path, out: Path, parallel: int = 0) -> SphinxTestApp:
+    app = SphinxTestApp("html", srcdir=src, builddir=out, status=StringIO(), warning=StringIO(), parallel=parallel)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def pages(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*"))
+            if path.is_file() and ".doctrees" not in path.parts}
+
+
+def test_bounded_caches_write_the_same_site_and_stay_bounded(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    for name, text in realistic_sources(60).items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(memory, "LIVE_DOCTREES", 3)
+    monkeypatch.setattr(memory, "PICKLED_DOCTREES", 2)
+    seen: list[int] = []
+    original = memory.RecentPages.__setitem__
+
+    def watched(self, key, value):
+        original(self, key, value)
+        seen.append(len(self))
+
+    monkeypatch.setattr(memory.RecentPages, "__setitem__", watched)
+    bounded = build(src, tmp_path / "bounded")
+    assert isinstance(bounded.env._write_doc_doctree_cache, memory.FirstPages)
+    assert seen and max(seen) <= 2  # pages past the first three were loaded from disk, two kept at most
+    monkeypatch.setattr(memory, "bound_caches", lambda app, env, docnames: None)
+    unbounded = build(src, tmp_path / "unbounded")
+    assert not isinstance(unbounded.env._write_doc_doctree_cache, memory.FirstPages)
+    assert pages(Path(bounded.outdir)) == pages(Path(unbounded.outdir))
