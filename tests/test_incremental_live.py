@@ -52,6 +52,17 @@ def eventually_equal(live: Path, clean: tree_model.Build, seconds: float = 240) 
     pytest.fail("the live preview never matched a clean build:\n" + "\n".join(found))
 
 
+def serving(port: int, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("make livehtml never started serving")
+
+
 def test_livehtml_shows_what_a_clean_build_shows(tmp_path):
     tree = Tree.small()
     srcdir = tmp_path / "src"
@@ -63,6 +74,9 @@ def test_livehtml_shows_what_a_clean_build_shows(tmp_path):
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         eventually_equal(tmp_path / "live" / "preview", clean_html(srcdir, tmp_path / "clean-0"))
+        # sphinx-autobuild watches the sources only once its first build is done and it serves: an
+        # edit made before that would never be seen (by it or by a writer).
+        serving(port)
         # A page added to the root toctree, then removed again with its files.
         tree.sections["security"] = Section("Security policy")
         tree_model.write(srcdir, tree.files())
