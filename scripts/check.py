@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf"))
-from handbook.annotations import escape_annotation, no_workflow_commands  # noqa: E402  (after the path is known)
+from handbook.annotations import annotation as workflow_annotation
+from handbook.annotations import no_workflow_commands  # noqa: E402  (after the path is known)
 from handbook.warnings_ import HandbookWarning  # noqa: E402
 
 if TYPE_CHECKING:
@@ -273,9 +274,8 @@ def apply_silences(findings: list[Finding], silences: list[Silence]) -> None:
 
 
 def annotation(finding: Finding, level: str = "error") -> str:
-    return (f"::{level} file={escape_annotation(finding.file, True)},line={finding.line},"
-            f"title={escape_annotation('handbook check: ' + finding.kind, True)}::"
-            f"{escape_annotation(finding.message + ' — ' + finding.hint)}")
+    return workflow_annotation(level, finding.file, finding.line, f"handbook check: {finding.kind}",
+                               f"{finding.message} — {finding.hint}")
 
 
 @dataclasses.dataclass
