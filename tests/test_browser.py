@@ -118,15 +118,24 @@ def server(site) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@contextlib.contextmanager
+def isolated_chromium() -> Iterator[Browser]:
     """Chromium, with every request for another origin sent to a proxy that refuses it: nothing
-    leaves this machine, whatever a page asks for (requests to 127.0.0.1 never use the proxy)."""
+    leaves this machine, whatever a page asks for (requests to 127.0.0.1 never use the proxy).
+    Every browser test module takes its browser from here."""
     with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                               proxy={"server": proxy, "bypass": "127.0.0.1"})
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with isolated_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def origin(url: str) -> str:

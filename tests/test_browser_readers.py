@@ -11,20 +11,19 @@ the theme writes). Every request for another origin goes to a proxy that refuses
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import hashlib
 import re
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import defusedxml.ElementTree as SafeET
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+from test_browser import isolated_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -82,29 +81,6 @@ class SiteHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-class RefusingProxy(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:
-        pass
-
-    def refuse(self) -> None:
-        self.send_error(403, "the browser tests reach nothing but 127.0.0.1")
-
-    do_GET = do_HEAD = do_POST = do_CONNECT = refuse
-
-
-@contextlib.contextmanager
-def serving(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     builddir = tmp_path_factory.mktemp("readers")
@@ -122,11 +98,8 @@ def server(site) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              proxy={"server": proxy, "bypass": "127.0.0.1"})
+    with isolated_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 # Every CSP violation, every failed request and every console error of a page, as it loads.

@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, origin, serving
+from playwright.sync_api import Browser, Page, expect
+from test_browser import SiteHandler, isolated_chromium, origin, serving
 from test_search import build, with_japanese
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,11 +79,8 @@ def servers(sites) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              proxy={"server": proxy, "bypass": "127.0.0.1"})
+    with isolated_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -14,8 +14,16 @@ from pathlib import Path
 
 import pytest
 from conftest import write_tree
-from playwright.sync_api import Page, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PDF_NAME, RUNBOOK, RefusingProxy, SiteHandler, make, origin, serving
+from playwright.sync_api import Page, expect
+from test_browser import (
+    PDF_NAME,
+    RUNBOOK,
+    SiteHandler,
+    isolated_chromium,
+    make,
+    origin,
+    serving,
+)
 
 from handbook.policy import csp
 
@@ -42,11 +50,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              proxy={"server": proxy, "bypass": "127.0.0.1"})
+    with isolated_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def reader(browser, root: Path) -> Iterator[tuple[Page, list[str], list[str]]]:

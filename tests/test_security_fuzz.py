@@ -27,9 +27,8 @@ import pytest
 from conftest import write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import sync_playwright
 from sphinx.testing.util import SphinxTestApp
-from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, serving
+from test_browser import SiteHandler, isolated_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -170,11 +169,8 @@ def pages(draw) -> tuple[str, dict[int, range]]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator:
-    with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             proxy={"server": proxy, "bypass": "127.0.0.1"})
+    with isolated_chromium() as browser:
         yield browser
-        browser.close()
 
 
 CLICK_SCRIPT_TARGETS = """() => {

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, RefusingProxy, SiteHandler, serving
+from playwright.sync_api import Browser
+from test_browser import SiteHandler, isolated_chromium, serving
 from test_small_pages import WHOLE, build, sources, write_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -61,11 +61,8 @@ def servers(sites) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with serving(RefusingProxy) as proxy, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              proxy={"server": proxy, "bypass": "127.0.0.1"})
+    with isolated_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def sidebar(browser: Browser, url: str, **options) -> dict:

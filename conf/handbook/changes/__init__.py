@@ -21,6 +21,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..pagedata import PageDataDomain
 from ..records import kinds
+from ..tables import generated_table
 from . import feed, history
 
 if TYPE_CHECKING:
@@ -104,23 +105,7 @@ def _title(app: Sphinx, docname: str | None, path: str) -> str:
 def _table(headings: list[str], widths: list[int], rows: list[list[list[nodes.Node]]],
            classes: list[str]) -> nodes.table:
     # "longtable": on paper a long history breaks across pages instead of running off the first.
-    table = nodes.table(classes=["handbook-whats-new", "longtable", *classes])
-    group = nodes.tgroup(cols=len(headings))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.row()
-    for heading in headings:
-        head += nodes.entry("", nodes.paragraph(text=heading))
-    group += nodes.thead("", head)
-    body = nodes.tbody()
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            row += nodes.entry("", nodes.paragraph("", "", *cell))
-        body += row
-    group += body
-    return table
+    return generated_table(headings, widths, rows, ["handbook-whats-new", "longtable", *classes])
 
 
 def _page(app: Sphinx, fromdocname: str, path: str) -> nodes.Node:

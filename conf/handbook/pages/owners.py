@@ -24,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..dates import build_day
 from ..pagedata import PageDataDomain
 from ..source import page_source
+from ..tables import generated_table
 from ..warnings_ import HandbookWarning, warn
 from . import codeowners
 
@@ -181,23 +182,7 @@ def _when(row: Row) -> str:
 def _table(builder: Builder, fromdocname: str, headings: list[str], widths: list[int],
            body_rows: list[list[nodes.Node]], classes: list[str]) -> nodes.table:
     # "longtable": on paper a long list breaks across pages instead of running off the first.
-    table = nodes.table(classes=["handbook-owners-table", "longtable", *classes])
-    group = nodes.tgroup(cols=len(headings))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.row()
-    for heading in headings:
-        head += nodes.entry("", nodes.paragraph(text=heading))
-    group += nodes.thead("", head)
-    body = nodes.tbody()
-    for cells in body_rows:
-        row = nodes.row()
-        for cell in cells:
-            row += nodes.entry("", cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell))
-        body += row
-    group += body
-    return table
+    return generated_table(headings, widths, body_rows, ["handbook-owners-table", "longtable", *classes])
 
 
 def _link(builder: Builder, fromdocname: str, row: Row) -> nodes.paragraph:
