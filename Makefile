@@ -65,7 +65,7 @@ linkcheck: $(ENV_STAMP) ## Check external links into $(BUILDDIR)/linkcheck (SINC
 # The preview builds into its own folder: the site in $(BUILDDIR)/html (with its PDF link) is
 # never replaced by a preview, and the preview links the PDF as the site does.
 livehtml: $(ENV_STAMP) ## Serve a live-reloading preview on http://127.0.0.1:$(PORT), built into $(BUILDDIR)/preview
-	HANDBOOK_PDF="$(abspath $(BUILDDIR))/pdf/mbodi-handbook.pdf" \
+	HANDBOOK_PDF_DIR="$(abspath $(BUILDDIR))/pdf" \
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port $(PORT) --watch $(CONFDIR) \
 		-c $(CONFDIR) -n $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/preview
 

@@ -288,6 +288,7 @@ class SharedNavigation:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+            upstream.forget_asset_checksums()
 
     def page_context(self, app: Any, pagename: str, templatename: str, context: dict[str, Any],
                      doctree: Any) -> None:

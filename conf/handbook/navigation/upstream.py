@@ -147,6 +147,15 @@ def restore_toctree_parents(env: BuildEnvironment, table: dict[str, set[str]]) -
 # --- what the code above relies on, checked against the installed code --------------------------------
 
 
+def forget_asset_checksums() -> None:
+    """Sphinx caches each static file's ``?v=`` checksum for the life of the process (by path). The
+    shared navigation file changes between builds of one folder, so a second build in the same
+    process (the test suite, a long-running preview) would stamp pages with the old checksum."""
+    from sphinx.builders.html import _assets
+
+    _assets._file_checksum_inner.cache_clear()
+
+
 def differences(furo: ModuleType | None = None) -> list[str]:
     """Each assumption above that the installed Sphinx or Furo no longer meets, in words."""
     found: list[str] = []
@@ -166,6 +175,11 @@ def differences(furo: ModuleType | None = None) -> list[str]:
     if "env.files_to_rebuild.get(docname, ())" not in write:
         found.append("Sphinx: Builder.write no longer adds the pages of env.files_to_rebuild; review "
                      "set_aside_toctree_parents()")
+    from sphinx.builders.html import _assets
+
+    if not hasattr(getattr(_assets, "_file_checksum_inner", None), "cache_clear"):
+        found.append("Sphinx: sphinx.builders.html._assets._file_checksum_inner is no longer a cached "
+                     "function; review forget_asset_checksums()")
     furo = furo if furo is not None else furo_module()
     if furo is not None:
         found.extend(f"Furo: {text}" for text in _furo_differences(furo))

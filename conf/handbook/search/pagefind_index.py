@@ -51,8 +51,8 @@ def site_language(app: Any) -> str:
 def pages_signature(outdir: Path, language: str) -> str:
     digest = hashlib.sha256(f"pagefind {language}\n".encode())
     for path in sorted(outdir.rglob("*.html")):
-        if BUNDLE in path.relative_to(outdir).parts[:1]:
-            continue
+        if BUNDLE in path.relative_to(outdir).parts[:1] or not path.is_file():
+            continue  # the index itself, and folders named like pages (dirhtml's old "a.html/")
         # Contents, not times: the index, search and 404 pages are written by every build.
         digest.update(f"{path.relative_to(outdir).as_posix()}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
