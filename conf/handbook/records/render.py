@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from docutils import nodes
 from sphinx import addnodes
 
+from ..tables import generated_table
 from ..tags import links_for
 from .domain import DecisionRecordsDomain
 from .kinds import KINDS, RecordKind
@@ -125,17 +126,7 @@ def index_table(builder: Builder, domain: DecisionRecordsDomain, fromdocname: st
             text = f"No {kind.label}s " + (f"with status {', '.join(valid)}." if valid else "yet.")
         return nodes.paragraph(text=text, classes=["handbook-index-empty"])
 
-    headings = ["Number", "Title", "Status", "Date", "Relations"]
-    table = nodes.table(classes=["handbook-record-index", f"handbook-{kind_name}-index"])
-    group = nodes.tgroup(cols=len(headings))
-    table += group
-    for width in (12, 50, 14, 14, 30):
-        group += nodes.colspec(colwidth=width)
-    head_row = nodes.row()
-    for heading in headings:
-        head_row += nodes.entry("", nodes.paragraph(text=heading))
-    group += nodes.thead("", head_row)
-    body = nodes.tbody()
+    rows: list[list[nodes.Node]] = []
     for record in records:
         title = nodes.paragraph()
         title += nodes.reference("", record.short_title or record.record_id, internal=True,
@@ -155,13 +146,10 @@ def index_table(builder: Builder, domain: DecisionRecordsDomain, fromdocname: st
                 else:
                     relations += nodes.reference("", other.record_id, internal=True,
                                                  refuri=builder.get_relative_uri(fromdocname, other.docname))
-        row = nodes.row()
-        for cell in (nodes.paragraph(text=record.record_id), title, status,
-                     nodes.paragraph(text=record.date or ""), relations):
-            row += nodes.entry("", cell)
-        body += row
-    group += body
-    return table
+        rows.append([nodes.paragraph(text=record.record_id), title, status,
+                     nodes.paragraph(text=record.date or ""), relations])
+    return generated_table(["Number", "Title", "Status", "Date", "Relations"], (12, 50, 14, 14, 30), rows,
+                           ["handbook-record-index", f"handbook-{kind_name}-index"])
 
 
 def _pages_of_placeholders(doctree: nodes.Node, docname: str) -> list[tuple[nodes.Element, str, nodes.Element]]:
