@@ -69,3 +69,33 @@ def test_bounded_caches_write_the_same_site_and_stay_bounded(tmp_path, monkeypat
     unbounded = build(src, tmp_path / "unbounded")
     assert not isinstance(unbounded.env._write_doc_doctree_cache, memory.FirstPages)
     assert pages(Path(bounded.outdir)) == pages(Path(unbounded.outdir))
+
+
+def test_the_collector_is_tuned_for_the_build_and_given_back(tmp_path, monkeypatch):
+    """Build-sized thresholds while Sphinx reads and writes (also in the -j 2 workers it forks),
+    the process's own ones again once the build is over."""
+    import gc
+
+    src = tmp_path / "src"
+    for name, text in realistic_sources(24).items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    during: list[tuple[int, int, int]] = []
+    original = memory.bound_caches
+
+    def watched(app, env, docnames):
+        during.append(gc.get_threshold())
+        original(app, env, docnames)
+
+    monkeypatch.setattr(memory, "bound_caches", watched)
+    before = gc.get_threshold()
+    assert before != memory.BUILD_GC_THRESHOLDS
+    try:
+        build(src, tmp_path / "out")
+    finally:
+        after = gc.get_threshold()
+        gc.set_threshold(*before)
+    assert during == [memory.BUILD_GC_THRESHOLDS]
+    assert after == before

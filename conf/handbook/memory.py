@@ -14,16 +14,28 @@ folder, where Sphinx has just written it. So the first is capped at the first pa
 are read and written in the same, sorted, order, so those are the first ones written and the cap
 saves loading them), and the second keeps only the most recently loaded. The caps cost loading a
 doctree from disk once per page written; the bench measures both builds.
+
+The cyclic garbage collector is tuned for the build too. Docutils nodes point to their parents, so
+every doctree is a web of cycles that only the collector frees, and Python's default thresholds
+(700, 10, 10) make it walk everything alive, the whole environment included, every few hundred
+thousand allocations: at 1,000 realistic pages such full collections took 76 of the floor's 167
+seconds, and the share grows with the site (each walk is longer and there are more of them). With a
+young generation of 50,000 objects and rarer older collections, the doctrees a build drops are
+still freed young, the same floor takes 93 seconds with no full collection at all, and its peak
+memory goes from 139 to 177 MB. The build's process gets the old thresholds back when it finishes.
 """
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from typing import Any
 
 # Doctrees of a realistic page are up to about 1 MB in memory and 0.3 MB pickled.
 LIVE_DOCTREES = 64
 PICKLED_DOCTREES = 32
+# Young, middle and old generation thresholds during a build (see the module's docstring).
+BUILD_GC_THRESHOLDS = (50_000, 20, 100)
 
 
 class FirstPages(dict[str, Any]):
@@ -67,5 +79,17 @@ def bound_caches(app: Any, env: Any, docnames: list[str]) -> None:
         env._pickled_doctree_cache = RecentPages(PICKLED_DOCTREES, pickled)
 
 
+def tune_collector(app: Any) -> None:
+    """Build-sized collector thresholds until the build finishes (for every process it forks too)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+
+    def restore(app: Any, exception: BaseException | None) -> None:
+        gc.set_threshold(*previous)
+
+    app.connect("build-finished", restore, priority=999)
+
+
 def setup_memory(app: Any) -> None:
+    tune_collector(app)
     app.connect("env-before-read-docs", bound_caches)
