@@ -85,10 +85,11 @@ $(AXE_STAMP): tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench: $(ENV_STAMP) ## Realistic handbook (PAGES=1000,5000; TREE=synthetic for the old tree; QUICK=1) vs floor and stock; $(BUILDDIR)/bench
+bench: $(ENV_STAMP) ## Realistic handbook (PAGES=1000,5000; ROUNDS=3, fastest kept; TREE=synthetic; QUICK=1) vs floor and stock; $(BUILDDIR)/bench
 	$(BIN)/python scripts/bench.py --builddir "$(BUILDDIR)/bench" \
 		$(if $(PAGES),--pages $(call shell_quote,PAGES)) $(if $(QUICK),--quick) \
-		$(if $(TREE),--tree $(call shell_quote,TREE)) $(if $(STOCK_LIMIT),--stock-limit $(call shell_quote,STOCK_LIMIT))
+		$(if $(TREE),--tree $(call shell_quote,TREE)) $(if $(STOCK_LIMIT),--stock-limit $(call shell_quote,STOCK_LIMIT)) \
+		$(if $(ROUNDS),--rounds $(call shell_quote,ROUNDS))
 
 # The writer's values reach new_record.py through the environment, untouched: a title may hold
 # quotes, $, {{date}} or a line break (which the script refuses in words; on a command line the
