@@ -51,8 +51,9 @@ $(ENV_STAMP): requirements.lock
 html: $(ENV_STAMP) ## Build the site into $(BUILDDIR)/html (warnings are shown; make check fails on them)
 	HANDBOOK_PDF_DIR="$(abspath $(BUILDDIR))/pdf" $(SPHINX) -b html $(SPHINXOPTS) $(SOURCEDIR) $(BUILDDIR)/html
 
-pdf: $(ENV_STAMP) ## Build the handbook as one PDF into $(BUILDDIR)/pdf (needs TeX Live)
-	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)"
+pdf: $(ENV_STAMP) ## Build the handbook as one PDF into $(BUILDDIR)/pdf (needs TeX Live; STAGE=latex|typeset DOCUMENT=x.tex: in steps)
+	$(BIN)/python scripts/pdf.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \
+		$(if $(STAGE),--stage $(call shell_quote,STAGE)) $(if $(DOCUMENT),--document $(call shell_quote,DOCUMENT))
 
 check: $(ENV_STAMP) ## Quality gate, no network: fails on any finding (SINCE=<ref>: also on pages gone without a redirect)
 	$(BIN)/python scripts/check.py --source "$(SOURCEDIR)" --conf "$(CONFDIR)" --builddir "$(BUILDDIR)" \

@@ -6,6 +6,12 @@ one place it is stated). The PDF is built aside and moved into place only when
 LuaLaTeX succeeded, so a failed build never replaces the last good PDF. A missing TeX Live names
 the Debian packages to install; a LaTeX error names the handbook page it came from.
 Exit status: 0 built, 1 the build failed, 2 the tools are missing.
+
+A handbook too large for one machine's time limit is built in two stages (ADR-0008), which CI runs
+as separate jobs: ``STAGE=latex`` writes the LaTeX of every document (Sphinx only, no TeX Live
+needed) and lists them in ``<builddir>/pdf/latex/handbook-documents.txt``; ``STAGE=typeset
+DOCUMENT=<name>`` typesets one listed document from that folder, so each section's PDF can be its
+own job. ``make pdf`` alone does both, for every document.
 """
 
 from __future__ import annotations
@@ -99,9 +105,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conf", type=Path, default=Path("conf"))
     parser.add_argument("--builddir", type=Path, default=Path("_build"))
     parser.add_argument("--sphinx-build", default=str(Path(sys.executable).with_name("sphinx-build")))
+    parser.add_argument("--stage", choices=STAGES, default="all",
+                        help="latex: write the LaTeX only; typeset: typeset what a latex stage wrote; all: both")
+    parser.add_argument("--document", action="append", default=[],
+                        help="typeset only this document (a name from handbook-documents.txt, .tex or .pdf); "
+                             "may be given more than once")
     args = parser.parse_args(argv)
 
-    missing = missing_tools()
+    outdir = args.builddir / "pdf"
+    latex_dir = outdir / "latex"
+    main_tex = str(Path(pdf_name(args.conf)).with_suffix(".tex"))
+    if args.stage == "typeset" and not (latex_dir / DOCUMENTS_LIST).is_file():
+        print(f"make pdf: STAGE=typeset needs the LaTeX of a latex stage in {latex_dir}, and there is none "
+              f"(run make pdf STAGE=latex first)", file=sys.stderr)
+        return 1
+    missing = missing_tools() if args.stage != "latex" else []
     if missing:
         print(f"make pdf: TeX Live for LuaLaTeX is not installed (missing: {', '.join(missing)}).\n"
               f"  Install it with: sudo apt-get install --no-install-recommends {' '.join(DEBIAN_PACKAGES)}",
@@ -109,21 +127,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     started = time.monotonic()
-    outdir = args.builddir / "pdf"
-    latex_dir = outdir / "latex"
     outdir.mkdir(parents=True, exist_ok=True)
-    sphinx = subprocess.run([args.sphinx_build, "-b", "latex", "-c", str(args.conf), "-n", "-q",
-                             "-d", str(outdir / "doctrees"), str(args.source), str(latex_dir)])
-    if sphinx.returncode != 0:
-        print("make pdf: the LaTeX build failed (see the messages above); the previous PDF is kept",
-              file=sys.stderr)
-        return 1
-    sphinx_seconds = time.monotonic() - started
+    sphinx_seconds = 0.0
+    if args.stage != "typeset":
+        sphinx = subprocess.run([args.sphinx_build, "-b", "latex", "-c", str(args.conf), "-n", "-q",
+                                 "-d", str(outdir / "doctrees"), str(args.source), str(latex_dir)])
+        if sphinx.returncode != 0:
+            print("make pdf: the LaTeX build failed (see the messages above); the previous PDF is kept",
+                  file=sys.stderr)
+            return 1
+        sphinx_seconds = time.monotonic() - started
 
     # The whole handbook first, then one PDF per top-level section when the extension adds them
     # (handbook_pdf_sections; ADR-0008 says when).
-    main_tex = str(Path(pdf_name(args.conf)).with_suffix(".tex"))
     documents = documents_written(latex_dir, main_tex)
+    if args.stage == "latex":
+        print(f"make pdf: wrote the LaTeX of {len(documents)} document(s) in {sphinx_seconds:.1f} s: "
+              f"{' '.join(documents)} (listed in {latex_dir / DOCUMENTS_LIST})")
+        return 0
+    if args.document:
+        chosen = chosen_documents(documents, args.document)
+        if isinstance(chosen, str):
+            print(f"make pdf: {chosen}", file=sys.stderr)
+            return 1
+        documents = chosen
     failed = False
     for tex_name in documents:
         seconds = build_one(latex_dir, tex_name, args.source, outdir)
@@ -131,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         target = outdir / Path(tex_name).with_suffix(".pdf")
-        if tex_name == main_tex:
+        if tex_name == main_tex and args.stage == "all":
             print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in "
                   f"{sphinx_seconds + seconds:.1f} s (Sphinx LaTeX {sphinx_seconds:.1f} s, LuaLaTeX {seconds:.1f} s)")
         else:
@@ -139,6 +166,21 @@ def main(argv: list[str] | None = None) -> int:
     if len(documents) > 1:
         print(f"make pdf: {len(documents)} PDFs in {time.monotonic() - started:.1f} s")
     return 1 if failed else 0
+
+
+STAGES = ("all", "latex", "typeset")
+
+
+def chosen_documents(documents: list[str], asked: list[str]) -> list[str] | str:
+    """The listed documents ``asked`` names (``x.tex``, ``x.pdf`` or ``x``), in the list's order, or
+    what is wrong with the request."""
+    stems = {Path(name).stem: name for name in documents}
+    unknown = [name for name in asked if Path(name).stem not in stems]
+    if unknown:
+        return (f"no document {', '.join(repr(name) for name in unknown)} in this build; it wrote "
+                f"{', '.join(documents)}")
+    wanted = {Path(name).stem for name in asked}
+    return [name for name in documents if Path(name).stem in wanted]
 
 
 def documents_written(latex_dir: Path, main_tex: str) -> list[str]:

@@ -212,10 +212,11 @@ def test_without_a_pdf_the_site_has_no_dead_link(tmp_path):
     assert "Download PDF" not in html and not (tmp_path / "html" / PDF_NAME).exists()
 
 
-def run_pdf(builddir: Path, source: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_pdf(builddir: Path, source: Path, env: dict[str, str] | None = None, *options: str,
+            conf: Path = Path("conf")) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "scripts/pdf.py", "--source", str(source), "--conf", "conf", "--builddir", str(builddir),
-         "--sphinx-build", str(Path(sys.executable).with_name("sphinx-build"))],
+        [sys.executable, "scripts/pdf.py", "--source", str(source), "--conf", str(conf), "--builddir", str(builddir),
+         "--sphinx-build", str(Path(sys.executable).with_name("sphinx-build")), *options],
         cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
@@ -370,3 +371,38 @@ def test_a_wrong_sections_value_is_one_clear_message(tmp_path):
     assert f"{source / 'conf.py'}:{len((source / 'conf.py').read_text().splitlines())}: WARNING: " \
            "handbook_pdf_sections is 'yes'; use True" in message and "[handbook.pdf-sections]" in message
     assert sorted(path.name for path in (tmp_path / "out").glob("*.tex")) == [Path(PDF_NAME).with_suffix(".tex").name]
+
+
+def test_in_stages_as_ci_runs_it_each_document_on_its_own(tmp_path):
+    """STAGE=latex writes and lists every document without TeX Live; STAGE=typeset DOCUMENT= typesets
+    only the one named (CI's matrix job per document), and a wrong name is one message."""
+    source = write_tree(tmp_path / "src", {
+        "index.md": "# Book\n\n```{toctree}\nalpha/index\nbeta/index\n```\n",
+        "alpha/index.md": "# Alpha section\n\nAlpha text.\n",
+        "beta/index.md": "# Beta section\n\nBeta text.\n",
+    })
+    with open(source / "conf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nhandbook_pdf_sections = True\n")
+    builddir = tmp_path / "build"
+    tree = {"SOURCEDIR": str(source), "CONFDIR": str(source), "BUILDDIR": str(builddir)}
+    early = make("pdf", "STAGE=typeset", *(f"{key}={value}" for key, value in tree.items()))
+    assert early.returncode != 0 and "run make pdf STAGE=latex first" in early.stderr
+    # Nothing on the PATH, so no TeX: the LaTeX stage needs Sphinx alone.
+    (tmp_path / "bin").mkdir()
+    latex = run_pdf(builddir, source, {"PATH": str(tmp_path / "bin")}, "--stage", "latex", conf=source)
+    assert latex.returncode == 0, latex.stdout + latex.stderr
+    assert "wrote the LaTeX of 3 document(s)" in latex.stdout
+    stem = Path(PDF_NAME).stem
+    listed = (builddir / "pdf" / "latex" / "handbook-documents.txt").read_text(encoding="utf-8").split()
+    assert listed == [f"{stem}.tex", f"{stem}-alpha.tex", f"{stem}-beta.tex"]
+    assert not list((builddir / "pdf").glob("*.pdf"))
+
+    wrong = make("pdf", "STAGE=typeset", "DOCUMENT=gamma", *(f"{key}={value}" for key, value in tree.items()))
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr
+    assert f"no document 'gamma' in this build; it wrote {', '.join(listed)}" in wrong.stderr
+    beta = make("pdf", "STAGE=typeset", f"DOCUMENT={stem}-beta.tex", *(f"{key}={value}" for key, value in tree.items()))
+    assert beta.returncode == 0, beta.stdout + beta.stderr
+    assert [path.name for path in (builddir / "pdf").glob("*.pdf")] == [f"{stem}-beta.pdf"]
+    text = subprocess.run(["pdftotext", str(builddir / "pdf" / f"{stem}-beta.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Beta text." in text and "Alpha text." not in text

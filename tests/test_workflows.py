@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import subprocess
 import sys
@@ -126,7 +127,7 @@ def jobs_that_run(jobs: dict, event: dict, failing: frozenset[str]) -> set[str]:
 
 def test_a_pull_request_runs_the_gate_the_tests_and_its_links_once_and_deploys_nothing():
     ran = running_jobs("pull request")
-    assert {"ci/check", "ci/test", "ci/linkcheck", "ci/pdf", "ci/site"} <= ran
+    assert {"ci/check", "ci/test", "ci/linkcheck", "ci/pdf-latex", "ci/pdf", "ci/site"} <= ran
     assert "ci/deploy" not in ran
     # A branch's push triggers nothing: its pull request runs each job once, not twice.
     assert running_jobs("push to a branch") == set()
@@ -134,7 +135,7 @@ def test_a_pull_request_runs_the_gate_the_tests_and_its_links_once_and_deploys_n
 
 def test_main_is_deployed_only_after_the_gate_and_the_tests_pass():
     assert "ci/deploy" in running_jobs("push to main")
-    for failing in ("check", "test", "pdf", "site"):
+    for failing in ("check", "test", "pdf-latex", "pdf", "site"):
         assert "ci/deploy" not in running_jobs("push to main", frozenset({failing})), f"deployed with {failing} failing"
 
 
@@ -178,13 +179,29 @@ def test_weekly_sweep_checks_everything_and_keeps_its_cache():
 
 
 def test_the_pdf_is_built_with_debian_tex_live_and_kept():
-    job = load("ci.yml")["jobs"]["pdf"]
+    jobs = load("ci.yml")["jobs"]
+    latex, job = jobs["pdf-latex"], jobs["pdf"]
+    assert "apt-get" not in runs(latex) and "make pdf STAGE=latex" in runs(latex)  # Sphinx only, no TeX
+    [written] = uses(latex, "actions/upload-artifact")
+    assert written["with"]["path"] == "_build/pdf/latex"
+    # One typesetting job per document the LaTeX stage listed (the whole handbook, and the sections).
+    assert needs(job) == ["pdf-latex"]
+    assert job["strategy"]["matrix"]["document"] == "${{ fromJSON(needs.pdf-latex.outputs.documents) }}"
+    assert latex["outputs"]["documents"] == "${{ steps.documents.outputs.documents }}"
+    [listed] = [step for step in latex["steps"] if step.get("id") == "documents"]
+    assert "handbook-documents.txt" in listed["run"] and "$GITHUB_OUTPUT" in listed["run"]
+    assert job["strategy"]["fail-fast"] is False
     assert job["container"].endswith("-bookworm") and "if" not in job
     installed = set(re.findall(r"[a-z][a-z0-9-]+", runs(job).partition("apt-get install")[2]))
     assert TEX_PACKAGES <= installed
-    assert "make pdf" in runs(job)
+    [typeset] = [step for step in job["steps"] if "make pdf" in step.get("run", "")]
+    assert typeset["run"] == 'make pdf STAGE=typeset DOCUMENT="$DOCUMENT"'  # the name never pasted into the script
+    assert typeset["env"]["DOCUMENT"] == "${{ matrix.document }}"
+    [read] = uses(job, "actions/download-artifact")
+    assert read["with"] == {"name": written["with"]["name"], "path": "_build/pdf/latex"}
     [upload] = uses(job, "actions/upload-artifact")
-    assert upload["with"]["path"] == "_build/pdf/*.pdf"  # the whole handbook and any section PDFs
+    assert upload["with"]["path"] == "_build/pdf/*.pdf"
+    assert "${{ matrix.document }}" in upload["with"]["name"]  # one artifact per document
 
 
 MAIN_PUSH = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
@@ -194,8 +211,13 @@ def test_the_site_is_built_with_the_pdf_in_it():
     jobs = load("ci.yml")["jobs"]
     site = jobs["site"]
     [download] = uses(site, "actions/download-artifact")
-    assert download["with"] == {"name": uses(jobs["pdf"], "actions/upload-artifact")[0]["with"]["name"],
-                                "path": "_build/pdf"}
+    # Every document's PDF, whichever matrix job typeset it, into one folder.
+    uploaded = uses(jobs["pdf"], "actions/upload-artifact")[0]["with"]["name"]
+    assert download["with"]["merge-multiple"] is True and download["with"]["path"] == "_build/pdf"
+    assert fnmatch.fnmatchcase(uploaded.replace("${{ matrix.document }}", "mbodi-handbook.tex"),
+                               download["with"]["pattern"])
+    assert not fnmatch.fnmatchcase("handbook-latex", download["with"]["pattern"])
+    assert "pdf" in needs(site)
     steps = site["steps"]
     build = next(i for i, step in enumerate(steps) if step.get("run") == "make html")
     assert steps.index(download) < build  # the site picks the PDF up only if it is already there
