@@ -99,3 +99,60 @@ def test_the_collector_is_tuned_for_the_build_and_given_back(tmp_path, monkeypat
         gc.set_threshold(*before)
     assert during == [memory.BUILD_GC_THRESHOLDS]
     assert after == before
+
+
+def test_finished_workers_let_go_of_their_chunk():
+    """Sphinx keeps every finished worker's Process, and the chunk of doctrees it was given, to the
+    end of the build; the handbook's tasks drop a worker once its result is in."""
+    import gc
+    import weakref
+
+    class Chunk(list):
+        pass
+
+    tasks = memory.ReleasingTasks(2)
+    chunks = [Chunk([number]) for number in range(6)]
+    alive = [weakref.ref(chunk) for chunk in chunks]
+    results = []
+    for chunk in chunks:
+        tasks.add_task(lambda chunk: sum(chunk), chunk, lambda arg, result: results.append(result))
+    tasks.join()
+    del chunks, chunk
+    gc.collect()
+    assert sorted(results) == list(range(6))
+    assert not tasks._procs and [ref() for ref in alive] == [None] * 6
+
+
+def test_parallel_builds_write_in_small_chunks_and_the_same_site(tmp_path, monkeypatch):
+    """-j 2 writes chunks of at most WRITE_CHUNK pages (Sphinx would make chunks of about the square
+    root of the site), the same pages as a serial build, and puts Sphinx's own pieces back after."""
+    import sphinx.builders
+
+    src = tmp_path / "src"
+    for name, text in realistic_sources(60).items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(memory, "WRITE_CHUNK", 5)
+    original_chunks, original_tasks = sphinx.builders.make_chunks, sphinx.builders.ParallelTasks
+    sizes: list[int] = []
+    seen_tasks: list[type] = []
+
+    def record(app, env):
+        seen_tasks.append(sphinx.builders.ParallelTasks)
+        chunked = sphinx.builders.make_chunks
+        sizes.extend(len(chunk) for chunk in chunked([str(number) for number in range(60)], 2))
+
+    parallel_app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "parallel", status=StringIO(),
+                                 warning=StringIO(), parallel=2)
+    parallel_app.connect("env-updated", record, priority=950)  # after the handbook's own handlers
+    try:
+        parallel_app.build()
+    finally:
+        parallel_app.cleanup()
+    assert sizes and max(sizes) <= 5 and sum(sizes) == 60
+    assert seen_tasks == [memory.ReleasingTasks]
+    assert sphinx.builders.make_chunks is original_chunks and sphinx.builders.ParallelTasks is original_tasks
+    serial = build(src, tmp_path / "serial")
+    assert pages(Path(parallel_app.outdir)) == pages(Path(serial.outdir))
