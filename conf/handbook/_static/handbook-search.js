@@ -3,85 +3,115 @@
  *
  * Everything comes from the site itself (pagefind/ beside the pages). No inline script; Pagefind runs
  * its search in WebAssembly, which a Content-Security-Policy allows with 'wasm-unsafe-eval'.
+ *
+ * The script is loaded async from the page's head: the query goes to Pagefind at once, while the
+ * rest of the page (and its navigation) is still being parsed, and each result is shown as soon as
+ * its own fragment has arrived, in its place in the list.
  */
 (function () {
   "use strict";
   var PAGE_SIZE = 10;
   var script = document.currentScript;
-  var root = document.querySelector(".handbook-search");
-  if (!root || !script) {
+  if (!script) {
     return;
   }
-  var input = root.querySelector(".handbook-search-input");
-  var status = root.querySelector(".handbook-search-status");
-  var list = root.querySelector(".handbook-search-results");
-  var more = root.querySelector(".handbook-search-more");
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
-  input.value = query;
-  // The header's search box (Furo's) carries the query too.
-  document.querySelectorAll("input.sidebar-search").forEach(function (box) { box.value = query; });
-
-  function say(text) {
-    status.textContent = text;
-  }
-
-  if (window.location.protocol === "file:") {
-    // Browsers do not let a page opened from a file load the index's modules and chunks.
-    say("Search works when the handbook is served over HTTP, not opened as a file: run " +
-        "\"python3 -m http.server --directory _build/html\" and open http://127.0.0.1:8000/search.html " +
-        "(or use \"make livehtml\"). Every page is also reachable from the navigation.");
-    return;
-  }
-  if (!query) {
-    input.focus();
-    return;
-  }
-
-  function show(result) {
-    var item = document.createElement("li");
-    item.className = "handbook-search-result";
-    var link = document.createElement("a");
-    link.href = result.url;
-    link.className = "handbook-search-title";
-    link.textContent = (result.meta && result.meta.title) || result.url;
-    var excerpt = document.createElement("p");
-    excerpt.className = "handbook-search-excerpt";
-    // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>.
-    excerpt.innerHTML = result.excerpt;
-    item.appendChild(link);
-    item.appendChild(excerpt);
-    list.appendChild(item);
-  }
-
-  say("Searching\u2026");
+  var fromFile = window.location.protocol === "file:";
   var bundle = new URL(script.getAttribute("data-pagefind"), window.location.href).href;
   var siteRoot = new URL(document.documentElement.getAttribute("data-content_root") || "./", window.location.href);
-  import(bundle).then(function (pagefind) {
+  // Started before the page is parsed; the page is filled in once it is.
+  var searching = (query && !fromFile) ? import(bundle).then(function (pagefind) {
     return pagefind.options({baseUrl: siteRoot.pathname, excerptLength: 24}).then(function () {
       return pagefind.search(query);
     });
-  }).then(function (search) {
-    var results = search.results;
-    var shown = 0;
-    function next() {
-      var batch = results.slice(shown, shown + PAGE_SIZE);
-      shown += batch.length;
-      more.hidden = true;
-      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (pages) {
-        pages.forEach(show);
-        more.hidden = shown >= results.length;
+  }) : null;
+
+  function whenParsed(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      callback();
+    }
+  }
+
+  whenParsed(function () {
+    var root = document.querySelector(".handbook-search");
+    if (!root) {
+      return;
+    }
+    var input = root.querySelector(".handbook-search-input");
+    var status = root.querySelector(".handbook-search-status");
+    var list = root.querySelector(".handbook-search-results");
+    var more = root.querySelector(".handbook-search-more");
+    input.value = query;
+    // The header's search box (Furo's) carries the query too.
+    document.querySelectorAll("input.sidebar-search").forEach(function (box) { box.value = query; });
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    if (fromFile) {
+      // Browsers do not let a page opened from a file load the index's modules and chunks.
+      say("Search works when the handbook is served over HTTP, not opened as a file: run " +
+          "\"python3 -m http.server --directory _build/html\" and open http://127.0.0.1:8000/search.html " +
+          "(or use \"make livehtml\"). Every page is also reachable from the navigation.");
+      return;
+    }
+    if (!query) {
+      input.focus();
+      return;
+    }
+
+    function fill(item, result) {
+      var link = document.createElement("a");
+      link.href = result.url;
+      link.className = "handbook-search-title";
+      link.textContent = (result.meta && result.meta.title) || result.url;
+      var excerpt = document.createElement("p");
+      excerpt.className = "handbook-search-excerpt";
+      // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>.
+      excerpt.innerHTML = result.excerpt;
+      item.appendChild(link);
+      item.appendChild(excerpt);
+      item.className = "handbook-search-result";
+      item.hidden = false;
+    }
+
+    say("Searching\u2026");
+    searching.then(function (search) {
+      var results = search.results;
+      var shown = 0;
+      function next() {
+        var batch = results.slice(shown, shown + PAGE_SIZE);
+        shown += batch.length;
+        more.hidden = true;
+        // A place for each result, in order, filled when its fragment arrives.
+        var items = batch.map(function () {
+          var item = document.createElement("li");
+          item.className = "handbook-search-pending";
+          item.hidden = true;
+          list.appendChild(item);
+          return item;
+        });
+        return Promise.all(batch.map(function (result, index) {
+          return result.data().then(function (page) { fill(items[index], page); });
+        })).then(function () {
+          more.hidden = shown >= results.length;
+        });
+      }
+      more.addEventListener("click", function () { next(); });
+      if (!results.length) {
+        say("No pages match \u201c" + query + "\u201d.");
+        return null;
+      }
+      var counted = results.length === 1 ? "1 page matches \u201c" + query + "\u201d."
+        : results.length + " pages match \u201c" + query + "\u201d.";
+      return next().then(function () {  // said once the first page of results is complete
+        say(counted);
       });
-    }
-    more.addEventListener("click", function () { next(); });
-    if (!results.length) {
-      say("No pages match \u201c" + query + "\u201d.");
-      return null;
-    }
-    return next().then(function () {  // said once the first results are on the page
-      say(results.length === 1 ? "1 page matches \u201c" + query + "\u201d."
-        : results.length + " pages match \u201c" + query + "\u201d.");
+    }).catch(function (error) {
+      say("Search could not load its index (" + error + "). Every page is also reachable from the navigation.");
     });
-  }).catch(function (error) {
-    say("Search could not load its index (" + error + "). Every page is also reachable from the navigation.");
   });
 })();
