@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -141,7 +142,7 @@ def test_a_failed_indexing_warns_once_and_keeps_the_last_index(tmp_path, monkeyp
     src = with_japanese(tmp_path / "src")
     first = build(src, tmp_path / "_build")
     monkeypatch.setattr(pagefind_index, "command",
-                        lambda site, output, language: ["false"])
+                        lambda site, output, language, glob="": ["false"])
     page = src / "ja" / "oncall.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n追記。\n", encoding="utf-8")
     second = build(src, tmp_path / "_build")
@@ -156,3 +157,53 @@ def test_sphinxs_search_comes_back_when_turned_off(tmp_path):
     app = build(src, tmp_path / "_build", "handbook_search = False\n")
     assert (Path(app.outdir) / "searchindex.js").is_file() and not (Path(app.outdir) / "pagefind").exists()
     assert "data-pagefind-body" not in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+
+
+def glob_matches(glob: str, page: str) -> bool:
+    """Pagefind's globs as the parts use them: {a,b} alternatives, [c] one character, ** any folders."""
+    def pattern(text: str) -> str:
+        out, index = "", 0
+        while index < len(text):
+            if text.startswith("**/", index):
+                out, index = out + "(?:.*/)?", index + 3
+            elif text[index] == "*":
+                out, index = out + "[^/]*", index + 1
+            elif text[index] == "[":
+                out, index = out + re.escape(text[index + 1]), index + 3
+            elif text[index] == "{":
+                end = text.index("}", index)
+                while text[end - 1] == "[":  # an escaped brace: [}]
+                    end = text.index("}", end + 1)
+                body, depth, pieces, current = text[index + 1:end], 0, [], ""
+                for character in body:
+                    depth += {"[": 1, "]": -1}.get(character, 0)
+                    if character == "," and depth == 0:
+                        pieces.append(current)
+                        current = ""
+                    else:
+                        current += character
+                out, index = out + "(?:" + "|".join(pattern(piece) for piece in [*pieces, current]) + ")", end + 1
+            else:
+                out, index = out + re.escape(text[index]), index + 1
+        return out
+
+    return re.fullmatch(pattern(glob), page) is not None
+
+
+def test_a_large_site_is_indexed_in_parts_folder_by_folder():
+    """Parts of at most the limit, consecutive folders, a folder's own pages never split, every page
+    in exactly one part, and no part without a page to index."""
+    from pathlib import PurePosixPath as Page
+
+    from handbook.search.pagefind_index import index_parts
+
+    pages = [Page(name) for name in ("index.html", "search.html", "a/1.html", "a/2.html", "a/b/3.html",
+                                     "a/b/4.html", "a/b/5.html", "c/6.html", "d{x},y/7.html", "z/m1.html",
+                                     "z/m2.html", "z/m3.html")]
+    bodied = {page for page in pages if page.parts[0] != "z"} - {Page("search.html")}
+    assert index_parts(pages, 100, bodied) == ["**/*.html"]  # small enough: one part, as before
+    parts = index_parts(pages, 3, bodied)
+    assert parts == ["*.html", "a/*.html", "a/b/**/*.html", "{c/**/*.html,d[{]x[}][,]y/**/*.html}"]
+    for page in pages:
+        assert sum(glob_matches(glob, str(page)) for glob in parts) == (page.parts[0] != "z"), page
+    assert glob_matches("**/*.html", "index.html") and not glob_matches("a/*.html", "a/b/3.html")

@@ -9,6 +9,7 @@ first five results with Pagefind, and Pagefind must find every page Sphinx's sea
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,15 +67,18 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("search-browser")
     pagefind = build(with_japanese(root / "pagefind"), root / "_pagefind")
     sphinx = build(with_japanese(root / "sphinx"), root / "_sphinx", "handbook_search = False\n")
-    return {"pagefind": Path(pagefind.outdir), "sphinx": Path(sphinx.outdir)}
+    # The same site indexed in parts of at most 8 pages, merged by the search page (a large site's way).
+    split = build(with_japanese(root / "split"), root / "_split", "handbook_search_pages_per_index = 8\n")
+    return {"pagefind": Path(pagefind.outdir), "sphinx": Path(sphinx.outdir), "split": Path(split.outdir)}
 
 
 @pytest.fixture(scope="module")
 def servers(sites) -> Iterator[dict[str, str]]:
     with serving(functools.partial(policy_handler(WITH_WASM), directory=str(sites["pagefind"]))) as pagefind, \
             serving(functools.partial(policy_handler(ONLY_SELF), directory=str(sites["pagefind"]))) as strict, \
-            serving(functools.partial(SiteHandler, directory=str(sites["sphinx"]))) as sphinx:
-        yield {"pagefind": pagefind, "strict": strict, "sphinx": sphinx}
+            serving(functools.partial(SiteHandler, directory=str(sites["sphinx"]))) as sphinx, \
+            serving(functools.partial(policy_handler(WITH_WASM), directory=str(sites["split"]))) as split:
+        yield {"pagefind": pagefind, "strict": strict, "sphinx": sphinx, "split": split}
 
 
 @pytest.fixture(scope="module")
@@ -109,11 +113,15 @@ def sphinx_results(page: Page, server: str, query: str) -> list[str]:
     return [re.split(r"[#?]", href)[0] for href in hrefs]
 
 
-def test_every_query_finds_its_page_and_whatever_sphinx_finds(page, servers):
+@pytest.mark.parametrize("index", ["pagefind", "split"])
+def test_every_query_finds_its_page_and_whatever_sphinx_finds(page, servers, sites, index):
     assert len(QUERIES) >= 20 and sum(1 for q in QUERIES if re.search(r"[\u3040-\u9fff]", q)) >= 10
+    if index == "split":  # the index really is in parts, each a Pagefind bundle
+        parts = json.loads((sites["split"] / "pagefind" / "handbook-parts.json").read_text(encoding="utf-8"))
+        assert len(parts) >= 3 and all((sites["split"] / "pagefind" / part / "pagefind.js").is_file() for part in parts)
     missed, behind_sphinx, sphinx_found = [], [], 0
     for query, expected in QUERIES.items():
-        results = pagefind_results(page, servers["pagefind"], query)
+        results = pagefind_results(page, servers[index], query)
         top = [path for path, _, _ in results[:5]]
         if expected not in top:
             missed.append(f"{query!r}: {top}")
@@ -137,11 +145,12 @@ def test_results_have_titles_and_snippets_with_the_match_marked(page, servers):
     page.wait_for_url(re.compile(r"/ja/expenses\.html$"))
 
 
-def test_a_query_transfers_little_and_only_from_the_site(page, servers):
+@pytest.mark.parametrize("index", ["pagefind", "split"])
+def test_a_query_transfers_little_and_only_from_the_site(page, servers, index):
     requested: list[tuple[str, int]] = []
     page.on("requestfinished", lambda request: requested.append((request.url, request.sizes()["responseBodySize"])))
-    pagefind_results(page, servers["pagefind"], "handbook")
-    assert all(origin(url) == origin(servers["pagefind"]) for url, _ in requested)
+    pagefind_results(page, servers[index], "handbook")
+    assert all(origin(url) == origin(servers[index]) for url, _ in requested)
     assert any("/pagefind/" in url for url, _ in requested)
     assert not any("searchindex" in url for url, _ in requested)
     assert sum(size for _, size in requested) < 1_000_000

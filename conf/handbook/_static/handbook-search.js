@@ -19,12 +19,25 @@
   var fromFile = window.location.protocol === "file:";
   var bundle = new URL(script.getAttribute("data-pagefind"), window.location.href).href;
   var siteRoot = new URL(document.documentElement.getAttribute("data-content_root") || "./", window.location.href);
-  // Started before the page is parsed; the page is filled in once it is.
-  var searching = (query && !fromFile) ? import(bundle).then(function (pagefind) {
-    return pagefind.options({baseUrl: siteRoot.pathname, excerptLength: 24}).then(function () {
-      return pagefind.search(query);
+  // A large site's index comes in parts (pagefind/handbook-parts.json lists the others), merged into
+  // one search. Started before the page is parsed; the page is filled in once it is.
+  var searching = null;
+  if (query && !fromFile) {
+    var parts = fetch(new URL("handbook-parts.json", bundle)).then(function (response) {
+      return response.ok ? response.json() : [];
     });
-  }) : null;
+    searching = Promise.all([import(bundle), parts]).then(function (loaded) {
+      var pagefind = loaded[0];
+      var options = {baseUrl: siteRoot.pathname, excerptLength: 24};
+      return pagefind.options(options).then(function () {
+        return Promise.all(loaded[1].map(function (part) {
+          return pagefind.mergeIndex(new URL(part, bundle).pathname, {baseUrl: siteRoot.pathname});
+        }));
+      }).then(function () {
+        return pagefind.search(query);
+      });
+    });
+  }
 
   function whenParsed(callback) {
     if (document.readyState === "loading") {

@@ -29,6 +29,8 @@ def setup_search(app: Any) -> None:
 
     app.add_config_value("handbook_search", True, "html", types=frozenset({bool}))
     app.add_config_value("handbook_search_language", "", "html", types=frozenset({str}))
+    # Pages per Pagefind index part: Pagefind's memory grows with the pages of a part (pagefind_index.py).
+    app.add_config_value("handbook_search_pages_per_index", 1000, "html", types=frozenset({int}))
     app.connect("config-inited", pages.add_templates)
     app.connect("builder-inited", pages.builder_inited)
     app.connect("html-page-context", pages.mark_body)
