@@ -187,8 +187,17 @@ def freeze_environment(app: Any, env: Any) -> None:
         app.connect("doctree-resolved", collect_each_chunk)
 
 
+def collect_merged_chunks(app: Any, env: Any, docnames: Any, other: Any) -> None:
+    """``env-merge-info``: in a -j N read, each chunk's worker sends back a whole environment, which
+    the main process merges and drops. Environments are webs of cycles that reach the oldest
+    generation at once; with the build's thresholds they would pile up (their sizes add up to
+    pages x chunks), so the previous chunk's is collected when the next one arrives."""
+    gc.collect()
+
+
 def setup_memory(app: Any) -> None:
     tune_collector(app)
+    app.connect("env-merge-info", collect_merged_chunks)
     app.connect("builder-inited", release_finished_workers)
     app.connect("env-updated", small_write_chunks)
     app.connect("env-updated", freeze_environment, priority=900)
