@@ -100,13 +100,21 @@ def bound_caches(app: Any, env: Any, docnames: list[str]) -> None:
 
 
 def tune_collector(app: Any) -> None:
-    """Build-sized collector thresholds until the build finishes (for every process it forks too)."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    """Build-sized collector thresholds from the start of reading until the build finishes (for
+    every process it forks too). Set when the build starts, not when the application is made, so an
+    application that never builds changes nothing."""
+    previous: list[tuple[int, ...]] = []
+
+    def tune(app: Any, env: Any, docnames: list[str]) -> None:
+        if not previous:
+            previous.append(gc.get_threshold())
+        gc.set_threshold(*BUILD_GC_THRESHOLDS)
 
     def restore(app: Any, exception: BaseException | None) -> None:
-        gc.set_threshold(*previous)
+        if previous:
+            gc.set_threshold(*previous.pop())
 
+    app.connect("env-before-read-docs", tune, priority=100)
     app.connect("build-finished", restore, priority=999)
 
 
@@ -123,9 +131,8 @@ class ReleasingTasks(sphinx_parallel.ParallelTasks):
 def release_finished_workers(app: Any) -> None:
     """``builder-inited``: the builders' parallel tasks let go of finished workers until the build ends."""
     original = sphinx_builders.ParallelTasks
-    if original is ReleasingTasks or not all(hasattr(original, name) for name in ("_procs", "_join_one")) \
-            and not issubclass(original, sphinx_parallel.ParallelTasks):
-        return
+    if original is not sphinx_parallel.ParallelTasks:
+        return  # already replaced, or not the class ReleasingTasks extends: left as it is
     sphinx_builders.ParallelTasks = ReleasingTasks  # type: ignore[misc]
 
     def restore(app: Any, exception: BaseException | None) -> None:
