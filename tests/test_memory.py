@@ -40,18 +40,23 @@ def build(src: Path, out: Path, parallel: int = 0) -> SphinxTestApp:
     return app
 
 
+def realistic_tree(src: Path, size: int, monkeypatch) -> Path:
+    """The bench's realistic handbook of ``size`` pages with the records root's conf.py, dated alike."""
+    for name, text in realistic_sources(size).items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    return src
+
+
 def pages(out: Path) -> dict[str, bytes]:
     return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*"))
             if path.is_file() and ".doctrees" not in path.parts}
 
 
 def test_bounded_caches_write_the_same_site_and_stay_bounded(tmp_path, monkeypatch):
-    src = tmp_path / "src"
-    for name, text in realistic_sources(60).items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
-    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    src = realistic_tree(tmp_path / "src", 60, monkeypatch)
     monkeypatch.setattr(memory, "LIVE_DOCTREES", 3)
     monkeypatch.setattr(memory, "PICKLED_DOCTREES", 2)
     seen: list[int] = []
@@ -76,12 +81,7 @@ def test_the_collector_is_tuned_for_the_build_and_given_back(tmp_path, monkeypat
     the process's own ones again once the build is over."""
     import gc
 
-    src = tmp_path / "src"
-    for name, text in realistic_sources(24).items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
-    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    src = realistic_tree(tmp_path / "src", 24, monkeypatch)
     during: list[tuple[int, int, int]] = []
     original = memory.bound_caches
 
@@ -131,12 +131,7 @@ def test_parallel_builds_write_in_small_chunks_and_the_same_site(tmp_path, monke
     root of the site), the same pages as a serial build, and puts Sphinx's own pieces back after."""
     import sphinx.builders
 
-    src = tmp_path / "src"
-    for name, text in realistic_sources(60).items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
-    (src / "conf.py").write_text(ROOT_CONF, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    src = realistic_tree(tmp_path / "src", 60, monkeypatch)
     monkeypatch.setattr(memory, "WRITE_CHUNK", 5)
     original_chunks, original_tasks = sphinx.builders.make_chunks, sphinx.builders.ParallelTasks
     sizes: list[int] = []
