@@ -138,6 +138,36 @@ def test_an_unchanged_site_is_not_indexed_again_and_a_change_is(tmp_path):
     assert not (Path(third.outdir) / "pagefind-old").exists()
 
 
+def test_an_edit_indexes_its_part_again_and_keeps_the_others(tmp_path, monkeypatch):
+    """Incremental equals clean: after an edit, the index parts are byte for byte those of a clean
+    build, though Pagefind ran over the edited page's part only."""
+    split = "handbook_search_pages_per_index = 8\n"
+    src = with_japanese(tmp_path / "src")
+    build(src, tmp_path / "_build", split)
+    runs: list[str] = []
+    command = pagefind_index.command
+    monkeypatch.setattr(pagefind_index, "command",
+                        lambda site, output, language, glob="": runs.append(glob) or command(site, output, language, glob))
+    page = src / "ja" / "expenses.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n立替金は翌月の給与で精算されます。\n", encoding="utf-8")
+    edited = Path(build(src, tmp_path / "_build", split).outdir) / "pagefind"
+    assert len(runs) == 1 and glob_matches(runs[0], "ja/expenses.html")
+    clean = Path(build(src, tmp_path / "_clean", split).outdir) / "pagefind"
+    assert len(runs) > 2  # the clean build indexed every part
+
+    def files(bundle: Path) -> dict[str, bytes]:
+        return {path.relative_to(bundle).as_posix(): path.read_bytes() for path in bundle.rglob("*") if path.is_file()}
+
+    assert files(edited) == files(clean)
+    assert "立替金" in json.dumps(fragments_below(edited), ensure_ascii=False).replace("\u200b", "")
+
+
+def fragments_below(bundle: Path) -> list[dict]:
+    """Every part's fragments."""
+    return [json.loads(data[data.index(b"{"):]) for path in bundle.rglob("fragment/*")
+            for data in [gzip.decompress(path.read_bytes())]]
+
+
 def test_a_failed_indexing_warns_once_and_keeps_the_last_index(tmp_path, monkeypatch):
     src = with_japanese(tmp_path / "src")
     first = build(src, tmp_path / "_build")
@@ -201,9 +231,12 @@ def test_a_large_site_is_indexed_in_parts_folder_by_folder():
                                      "a/b/4.html", "a/b/5.html", "c/6.html", "d{x},y/7.html", "z/m1.html",
                                      "z/m2.html", "z/m3.html")]
     bodied = {page for page in pages if page.parts[0] != "z"} - {Page("search.html")}
-    assert index_parts(pages, 100, bodied) == ["**/*.html"]  # small enough: one part, as before
-    parts = index_parts(pages, 3, bodied)
+    assert [part.glob for part in index_parts(pages, 100, bodied)] == [""]  # small enough: the site whole
+    split = index_parts(pages, 3, bodied)
+    parts = [part.glob for part in split]
     assert parts == ["*.html", "a/*.html", "a/b/**/*.html", "{c/**/*.html,d[{]x[}][,]y/**/*.html}"]
     for page in pages:
         assert sum(glob_matches(glob, str(page)) for glob in parts) == (page.parts[0] != "z"), page
+    for part in split:  # each part's pages, for its stamp, are those its glob matches
+        assert part.pages == [page for page in pages if glob_matches(part.glob, str(page))]
     assert glob_matches("**/*.html", "index.html") and not glob_matches("a/*.html", "a/b/3.html")

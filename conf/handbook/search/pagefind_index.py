@@ -12,11 +12,16 @@ Pagefind run after another: ``pagefind/`` holds the first, ``pagefind/more/<n>/`
 (Pagefind's ``mergeIndex``). Memory then stays that of one part however large the site; a query
 loads each part's small entry files and chunks for its words, and the fragments of the results it
 shows.
+
+A part whose pages are byte for byte those it was made from last time is kept as it is: an edit to
+one page of a 5,000-page site runs Pagefind over that page's part only. A part's index depends on
+nothing but its pages, the language and Pagefind's version, all of which its stamp covers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -24,19 +29,23 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
+
+from sphinx.util import logging
 
 from ..warnings_ import HandbookWarning, warn
 from .pages import BUNDLE, uses_pagefind
 
 # Sphinx's "#" after each heading is no word of the page (and would end every result's title).
 EXCLUDE = ".headerlink"
-STAMP = "handbook-search.sha256"  # in the doctree folder: the pages the index was made from
+STAMP = "handbook-search.json"  # in the doctree folder: the pages the index and each part were made from
 PARTS = "handbook-parts.json"  # in the bundle: the other parts, relative to it
 MORE = "more"  # in the bundle: the folder of the other parts
 KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+logger = logging.getLogger(__name__)
 
 
 def site_language(app: Any) -> str:
@@ -67,18 +76,37 @@ def site_pages(outdir: Path) -> list[PurePosixPath]:
                   if BUNDLE not in path.relative_to(outdir).parts[:1] and path.is_file())
 
 
-def pages_signature(outdir: Path, language: str, limit: int = 0) -> tuple[str, set[PurePosixPath]]:
-    """A digest of the pages Pagefind would read, and those of them with a body to index."""
-    digest = hashlib.sha256(f"pagefind {language} {limit}\n".encode())
+def page_digests(outdir: Path) -> tuple[dict[PurePosixPath, bytes], set[PurePosixPath]]:
+    """Each page Pagefind may read with the digest of its contents, and those with a body to index.
+
+    Contents, not times: the index, search and 404 pages are written again by every build."""
+    digests: dict[PurePosixPath, bytes] = {}
     bodied: set[PurePosixPath] = set()
     for page in site_pages(outdir):
-        # Contents, not times: the index, search and 404 pages are written by every build.
         content = (outdir / page).read_bytes()
-        digest.update(f"{page}\n".encode())
-        digest.update(hashlib.sha256(content).digest())
+        digests[page] = hashlib.sha256(content).digest()
         if b"data-pagefind-body" in content:
             bodied.add(page)
-    return digest.hexdigest(), bodied
+    return digests, bodied
+
+
+def _pagefind_version() -> str:
+    versions = []
+    for package in ("pagefind", "pagefind_bin_extended", "pagefind_bin"):
+        try:
+            versions.append(f"{package}={importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return " ".join(versions)
+
+
+def signature(header: str, pages: list[PurePosixPath], digests: dict[PurePosixPath, bytes]) -> str:
+    """A digest of ``pages`` (in order) and their contents, under ``header``."""
+    digest = hashlib.sha256(f"{header}\n".encode())
+    for page in pages:
+        digest.update(f"{page}\n".encode())
+        digest.update(digests[page])
+    return digest.hexdigest()
 
 
 GLOB_SPECIAL = re.compile(r"([\\{}\[\]*?,!])")
@@ -105,9 +133,14 @@ def _groups(folder: PurePosixPath, pages: list[PurePosixPath], limit: int) -> li
     return groups
 
 
-def index_parts(pages: list[PurePosixPath], limit: int, bodied: set[PurePosixPath] | None = None) -> list[str]:
-    """One Pagefind glob per part: consecutive folders, at most ``limit`` pages a part (a folder's
-    own pages are never split). One part, ``**/*.html``, when the site is small enough.
+class Part(NamedTuple):
+    glob: str  # what Pagefind is given; "" for a site indexed whole
+    pages: list[PurePosixPath]
+
+
+def index_parts(pages: list[PurePosixPath], limit: int, bodied: set[PurePosixPath] | None = None) -> list[Part]:
+    """The parts to index: consecutive folders, at most ``limit`` pages a part (a folder's own
+    pages are never split). One part, the whole site, when it is small enough.
 
     A part none of whose pages has a body to index is left out: Pagefind, finding no
     ``data-pagefind-body`` in a run, would index those pages (redirects, the search page) whole."""
@@ -120,8 +153,8 @@ def index_parts(pages: list[PurePosixPath], limit: int, bodied: set[PurePosixPat
     if bodied is not None:
         parts = [part for part in parts if any(page in bodied for page in part[1])]
     if len(parts) <= 1:
-        return ["**/*.html"]
-    return [globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}" for globs, _ in parts]
+        return [Part("", list(pages))]
+    return [Part(globs[0] if len(globs) == 1 else "{" + ",".join(globs) + "}", members) for globs, members in parts]
 
 
 def command(site: Path, output: Path, language: str, glob: str = "") -> list[str]:
@@ -130,18 +163,50 @@ def command(site: Path, output: Path, language: str, glob: str = "") -> list[str
             *(["--glob", glob] if glob else [])]
 
 
-def _index(outdir: Path, aside: Path, language: str, globs: list[str]) -> str | None:
-    """Pagefind over each part into ``aside`` (the first) and ``aside/more/<n>``; what went wrong, if anything."""
-    for number, glob in enumerate(globs):
-        target = aside if number == 0 else aside / MORE / str(number)
-        result = subprocess.run(command(outdir, target, language, glob if len(globs) > 1 else ""),
+def _location(bundle: Path, number: int) -> Path:
+    return bundle if number == 0 else bundle / MORE / str(number)
+
+
+def _keep(old: Path, target: Path) -> None:
+    """Put an unchanged part's index, ``old``, at ``target``: hard links where the file system
+    allows (an index is never written to in place: each build writes a new one aside)."""
+    def link(source: str, destination: str) -> None:
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+
+    # the first part's folder also holds the other parts and their list, which are not its own
+    shutil.copytree(old, target, copy_function=link, dirs_exist_ok=True,
+                    ignore=lambda folder, names: [MORE, PARTS] if Path(folder) == old else [])
+
+
+def _index(outdir: Path, aside: Path, language: str, parts: list[Part], stamps: list[str],
+           kept: dict[str, Path]) -> str | None:
+    """Each part into ``aside`` (the first) and ``aside/more/<n>``, Pagefind run only for the parts
+    not in ``kept`` (stamp: the last index's folder of that part); what went wrong, if anything."""
+    for number, (part, stamp) in enumerate(zip(parts, stamps, strict=True)):
+        target = _location(aside, number)
+        if stamp in kept:
+            _keep(kept[stamp], target)
+            continue
+        result = subprocess.run(command(outdir, target, language, part.glob),
                                 capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
         if result.returncode != 0 or not (target / "pagefind.js").is_file():
             output = (result.stderr or result.stdout).strip().splitlines()
             return f"pagefind exited with {result.returncode}: {output[-1] if output else 'no message'}"
-    parts = [f"{MORE}/{number}/" for number in range(1, len(globs))]
-    (aside / PARTS).write_text(json.dumps(parts) + "\n", encoding="utf-8")
+    names = [f"{MORE}/{number}/" for number in range(1, len(parts))]
+    (aside / PARTS).write_text(json.dumps(names) + "\n", encoding="utf-8")
     return None
+
+
+def _last_stamp(path: Path) -> tuple[str, list[str]]:
+    """The site's and each part's stamp of the last index; nothing for a stamp unread or of an older form."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["site"]), [str(stamp) for stamp in data["parts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "", []
 
 
 def build_finished(app: Any, exception: BaseException | None) -> None:
@@ -153,22 +218,33 @@ def build_finished(app: Any, exception: BaseException | None) -> None:
         stale.unlink()
     language = site_language(app)
     limit = int(app.config.handbook_search_pages_per_index)
-    stamp = Path(app.doctreedir) / STAMP
-    signature, bodied = pages_signature(outdir, language, limit)
+    stamp_file = Path(app.doctreedir) / STAMP
+    digests, bodied = page_digests(outdir)
+    header = f"pagefind {_pagefind_version()} {language} exclude={EXCLUDE}"
+    site_stamp = signature(f"{header} limit={limit}", list(digests), digests)
     bundle = outdir / BUNDLE
-    if bundle.is_dir() and stamp.is_file() and stamp.read_text(encoding="utf-8") == signature:
+    last_site, last_parts = _last_stamp(stamp_file)
+    if bundle.is_dir() and last_site == site_stamp:
         return  # no page changed since the index was made
+    parts = index_parts(list(digests), limit, bodied)
+    stamps = [signature(f"{header} glob={part.glob}", part.pages, digests) for part in parts]
+    kept = {stamp: _location(bundle, number) for number, stamp in enumerate(last_parts)
+            if (_location(bundle, number) / "pagefind.js").is_file()} if bundle.is_dir() else {}
     aside = Path(app.doctreedir) / "pagefind-new"
     shutil.rmtree(aside, ignore_errors=True)
-    failure = _index(outdir, aside, language, index_parts(site_pages(outdir), limit, bodied))
+    failure = _index(outdir, aside, language, parts, stamps, kept)
     if failure is not None:
         shutil.rmtree(aside, ignore_errors=True)
         warn(HandbookWarning.SEARCH, f"the search index could not be built, so search shows the last index ({failure})")
         return
+    if len(parts) > 1:
+        fresh = sum(stamp not in kept for stamp in stamps)
+        logger.info(f"search: {fresh} of {len(parts)} index parts made again, the others unchanged")
     old = outdir / f"{BUNDLE}-old"
     shutil.rmtree(old, ignore_errors=True)
+    stamp_file.unlink(missing_ok=True)  # a build stopped before the new stamp is written indexes anew
     if bundle.exists():
         bundle.rename(old)
     aside.rename(bundle)
     shutil.rmtree(old, ignore_errors=True)
-    stamp.write_text(signature, encoding="utf-8")
+    stamp_file.write_text(json.dumps({"site": site_stamp, "parts": stamps}) + "\n", encoding="utf-8")
