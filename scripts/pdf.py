@@ -192,10 +192,29 @@ def documents_written(latex_dir: Path, main_tex: str) -> list[str]:
     return [name for name in listing.read_text(encoding="utf-8").splitlines() if name]
 
 
+# LaTeX writes this as the last line of a document's .aux, once the whole document is typeset.
+AUX_COMPLETE = "\\gdef \\@abspage@last{"
+# What LuaLaTeX writes as it goes, and latexmk's record of it.
+RUN_FILES = (".aux", ".toc", ".out", ".lof", ".lot", ".fdb_latexmk")
+
+
+def forget_unfinished_run(latex_dir: Path, tex_name: str) -> bool:
+    """Remove what a LuaLaTeX run that never reached the end of the document left (stopped, killed
+    or failed): its .aux and .toc are cut off mid-line, and the next run would read them and fail
+    before the first page. Whether there was such a run."""
+    aux = latex_dir / Path(tex_name).with_suffix(".aux")
+    if not aux.is_file() or AUX_COMPLETE in aux.read_text(encoding="utf-8", errors="replace")[-4096:]:
+        return False
+    for suffix in RUN_FILES:
+        (latex_dir / Path(tex_name).with_suffix(suffix)).unlink(missing_ok=True)
+    return True
+
+
 def build_one(latex_dir: Path, tex_name: str, source: Path, outdir: Path) -> float | None:
     """LuaLaTeX one document into ``outdir``; its seconds, or None (reported) when it failed."""
     started = time.monotonic()
     pin_document_id(latex_dir / tex_name)
+    forget_unfinished_run(latex_dir, tex_name)
     # latexmk reruns LuaLaTeX until cross-references and the table of contents settle.
     # With SOURCE_DATE_EPOCH set, LuaTeX dates the PDF by it instead of the clock
     # (FORCE_SOURCE_DATE), so two builds of one commit give the same PDF.
