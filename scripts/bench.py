@@ -639,12 +639,13 @@ def bench_realistic(pages: int, root: Path, stock_limit: int = STOCK_LIMIT, roun
             shutil.rmtree(root / folder, ignore_errors=True)
             rounds_of[name].append(build(name if rounds == 1 else f"{name}-{number + 1}",
                                          [*sphinx(CONF, source, root / folder), *options]))
+    fastest: dict[str, Run] = {}
     for name, runs in rounds_of.items():
         for number in range(len(runs) if rounds > 1 else 0):
             result.pop(f"{name}-{number + 1}", None)
-        fastest = min(runs, key=lambda done: done.seconds)
-        result[name] = {**asdict(fastest), "rounds": [asdict(done) for done in runs]}
-    floor, serial, parallel = (min(runs, key=lambda done: done.seconds) for runs in rounds_of.values())
+        fastest[name] = min(runs, key=lambda done: done.seconds)
+        result[name] = {**asdict(fastest[name]), "rounds": [asdict(done) for done in runs]}
+    floor, serial, parallel = fastest["floor"], fastest["handbook"], fastest["handbook_j2"]
     if any(done.returncode for runs in rounds_of.values() for done in runs):
         result["error"] = "a build failed; see its log"
         return result

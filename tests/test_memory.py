@@ -154,3 +154,49 @@ def test_parallel_builds_write_in_small_chunks_and_the_same_site(tmp_path, monke
     assert sphinx.builders.make_chunks is original_chunks and sphinx.builders.ParallelTasks is original_tasks
     serial = build(src, tmp_path / "serial")
     assert pages(Path(parallel_app.outdir)) == pages(Path(serial.outdir))
+
+
+def test_a_chunk_waits_for_a_worker_before_the_next_is_made():
+    """Sphinx queues every chunk no worker is free for, with its doctrees, and starts the newest
+    first; the handbook's tasks hand each chunk to a worker before the caller makes the next, so no
+    more chunks than workers are ever alive, and they start in order."""
+    import time
+
+    tasks = memory.ReleasingTasks(2)
+    alive, waiting, results = [], [], []
+
+    def slow(number: int) -> int:
+        time.sleep(0.05)
+        return number
+
+    for number in range(8):
+        tasks.add_task(slow, number, lambda number, result: results.append(result))
+        alive.append(len(tasks._procs))
+        waiting.append(len(tasks._precvs_waiting))
+    tasks.join()
+    assert max(alive) <= 2 and waiting == [0] * 8
+    assert sorted(results) == list(range(8))
+
+
+def test_a_started_worker_keeps_its_doctrees_and_the_main_process_drops_them():
+    """The worker is a fork with its own copy of the chunk; the main process lets go of the
+    chunk's doctrees once it has started, and keeps the page names (reading chunks, names only,
+    are left as they are)."""
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    def page(text: str) -> nodes.document:
+        document = new_document(text)
+        document += nodes.paragraph(text, text)
+        return document
+
+    tasks = memory.ReleasingTasks(2)
+    chunk = [("a", page("Alpha")), ("b", page("Beta"))]
+    names = ["c", "d"]
+    written: list[list[str]] = []
+    tasks.add_task(lambda chunk: [doctree.astext() for _, doctree in chunk], chunk,
+                   lambda arg, result: written.append(result))
+    tasks.add_task(lambda names: names, names, lambda arg, result: written.append(result))
+    tasks.join()
+    assert sorted(written) == [["Alpha", "Beta"], ["c", "d"]]
+    assert chunk == [("a", None), ("b", None)] and names == ["c", "d"]

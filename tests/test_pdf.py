@@ -316,10 +316,9 @@ def test_status_badge_stays_above_the_date_line(built, reader):
     assert gap >= 1, f"only {gap:.1f} pt between the badge and the line below"  # it was 0.4 pt
 
 
-def test_one_pdf_per_section_each_linked_from_its_pages(tmp_path):
-    """With handbook_pdf_sections, make pdf also writes a PDF per top-level section holding that
-    section's pages only, and make html links each page to its own section's PDF."""
-    source = write_tree(tmp_path / "src", {
+def two_sections(root: Path) -> Path:
+    """A book of two top-level sections, alpha (with a page of its own) and beta, one PDF per section."""
+    source = write_tree(root, {
         "index.md": "# Book\n\n```{toctree}\nalpha/index\nbeta/index\n```\n",
         "alpha/index.md": "# Alpha section\n\nAlpha text.\n\n```{toctree}\nfirst\n```\n",
         "alpha/first.md": "# Alpha first page\n\nSee [beta](../beta/index.md).\n",
@@ -327,6 +326,13 @@ def test_one_pdf_per_section_each_linked_from_its_pages(tmp_path):
     })
     with open(source / "conf.py", "a", encoding="utf-8") as conf:
         conf.write("\nhandbook_pdf_sections = True\n")
+    return source
+
+
+def test_one_pdf_per_section_each_linked_from_its_pages(tmp_path):
+    """With handbook_pdf_sections, make pdf also writes a PDF per top-level section holding that
+    section's pages only, and make html links each page to its own section's PDF."""
+    source = two_sections(tmp_path / "src")
     builddir = tmp_path / "build"
     made = make("pdf", f"SOURCEDIR={source}", f"CONFDIR={source}", f"BUILDDIR={builddir}")
     assert made.returncode == 0, made.stdout + made.stderr
@@ -376,13 +382,7 @@ def test_a_wrong_sections_value_is_one_clear_message(tmp_path):
 def test_in_stages_as_ci_runs_it_each_document_on_its_own(tmp_path):
     """STAGE=latex writes and lists every document without TeX Live; STAGE=typeset DOCUMENT= typesets
     only the one named (CI's matrix job per document), and a wrong name is one message."""
-    source = write_tree(tmp_path / "src", {
-        "index.md": "# Book\n\n```{toctree}\nalpha/index\nbeta/index\n```\n",
-        "alpha/index.md": "# Alpha section\n\nAlpha text.\n",
-        "beta/index.md": "# Beta section\n\nBeta text.\n",
-    })
-    with open(source / "conf.py", "a", encoding="utf-8") as conf:
-        conf.write("\nhandbook_pdf_sections = True\n")
+    source = two_sections(tmp_path / "src")
     builddir = tmp_path / "build"
     tree = {"SOURCEDIR": str(source), "CONFDIR": str(source), "BUILDDIR": str(builddir)}
     early = make("pdf", "STAGE=typeset", *(f"{key}={value}" for key, value in tree.items()))
