@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import bench
@@ -12,6 +11,7 @@ import pytest
 from furo.navigation import get_navigation_tree
 from hypothesis import given
 from hypothesis import strategies as st
+from navigation_tree import build, corner_cases, pages, write_tree
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.osutil import relative_uri
@@ -156,50 +156,18 @@ def test_no_module_holds_a_page_between_handlers():
 
 
 def edge_sources() -> dict[str, str]:
-    """A generated handbook (3 levels, hidden toctrees, an orphan) plus the toctree corner cases."""
-    files = bench.handbook_sources(44)
-    files["index.md"] += ("\n```{toctree}\n:caption: Elsewhere\n\nself\nThe example site <https://example.org>\n"
-                          "genindex\n```\n")
-    files["people/index.md"] = files["people/index.md"].replace("```{toctree}\n:maxdepth: 2\n", (
-        "```{toctree}\n:maxdepth: 2\n:numbered:\n\ntwo-titles\nconditional\n"), 1)
+    """The corner cases (navigation_tree.py) plus a page with two top-level titles."""
+    files = corner_cases(44, "two-titles\nconditional\n")
     files["people/two-titles.md"] = "# First title\n\nText.\n\n# Second title\n\nMore text.\n"
-    # In reStructuredText a whole page can sit in `.. only::`: Sphinx then gives its toctree
-    # ancestors a navigation with its subsections, and other pages one without (left to Furo).
-    files["people/conditional.rst"] = (".. only:: html\n\n   Conditional\n   ===========\n\n"
-                                       "   Details\n   -------\n\n   .. toctree::\n\n      conditional-child\n")
-    files["people/conditional-child.md"] = "# Conditional child\n\nText.\n"
-    files["operations/index.md"] = files["operations/index.md"].replace(
-        "```{toctree}\n:maxdepth: 2\n", "```{toctree}\n:maxdepth: 2\n\n../about\n", 1)  # about, twice
     return files
 
 
-EDGE_CONF = 'source_suffix = {".md": "markdown", ".rst": "restructuredtext"}\n'
 STOCK = "handbook_fast_navigation = False\n"
 
 
-def write_tree(root: Path, files: dict[str, str], conf: str = "") -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    # Furo's whole tree in every page, to compare with Furo's own; small pages: test_small_pages.py.
-    (root / "conf.py").write_text(ROOT_CONF + "\nhandbook_shared_navigation = False\n" + conf, encoding="utf-8")
-    return root
-
-
-def build(srcdir: Path, outdir: Path, buildername: str = "html", parallel: int = 0) -> SphinxTestApp:
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=outdir, status=StringIO(),
-                        warning=StringIO(), parallel=parallel)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
-def pages(outdir: Path) -> dict[str, str]:
-    return {path.relative_to(outdir).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(Path(outdir).rglob("*.html"))}
+def whole_tree(root: Path, files: dict[str, str], conf: str = "") -> Path:
+    """Furo's whole tree in every page, to compare with Furo's own; small pages: test_small_pages.py."""
+    return write_tree(root, files, "handbook_shared_navigation = False\n" + conf)
 
 
 def sidebars(site: dict[str, str]) -> dict[str, str]:
@@ -210,7 +178,7 @@ def sidebars(site: dict[str, str]) -> dict[str, str]:
 def stock(tmp_path_factory) -> dict[str, str]:
     """Serial build with Furo computing every page's navigation itself."""
     root = tmp_path_factory.mktemp("stock")
-    src = write_tree(root / "src", edge_sources(), EDGE_CONF + STOCK)
+    src = whole_tree(root / "src", edge_sources(), STOCK)
     app = build(src, root / "_build")
     return pages(app.outdir)
 
@@ -218,7 +186,7 @@ def stock(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fast(tmp_path_factory) -> tuple[SphinxTestApp, dict[str, str]]:
     root = tmp_path_factory.mktemp("fast")
-    src = write_tree(root / "src", edge_sources(), EDGE_CONF)
+    src = whole_tree(root / "src", edge_sources())
     app = build(src, root / "_build")
     return app, pages(app.outdir)
 
@@ -240,14 +208,14 @@ def test_every_page_and_sidebar_is_furos(stock, fast):
 def test_a_page_unlike_furos_is_caught_and_furo_takes_over(stock, tmp_path, monkeypatch):
     # The first page of a build with a new navigation is also computed by Furo and compared.
     monkeypatch.setattr(SiteNavigation, "for_page", lambda self, pagename: "<ul>wrong</ul>")
-    app = build(write_tree(tmp_path / "src", edge_sources(), EDGE_CONF), tmp_path / "_build")
+    app = build(whole_tree(tmp_path / "src", edge_sources()), tmp_path / "_build")
     warnings = app.warning.getvalue()
     assert warnings.count("[handbook.navigation]") == 1 and "differed from Furo's" in warnings
     assert sidebars(pages(app.outdir)) == sidebars(stock)
 
 
 def test_parallel_write_gives_the_same_sidebars(stock, tmp_path):
-    src = write_tree(tmp_path / "src", edge_sources(), EDGE_CONF)
+    src = whole_tree(tmp_path / "src", edge_sources())
     app = build(src, tmp_path / "_build", parallel=2)
     assert app.parallel == 2 and app.builder.parallel_ok
     site = pages(app.outdir)
@@ -257,8 +225,8 @@ def test_parallel_write_gives_the_same_sidebars(stock, tmp_path):
 
 def test_dirhtml_gives_furos_sidebars(tmp_path):
     files = edge_sources()
-    fast = build(write_tree(tmp_path / "fast", files, EDGE_CONF), tmp_path / "_fast", "dirhtml")
-    stock = build(write_tree(tmp_path / "stock", files, EDGE_CONF + STOCK), tmp_path / "_stock", "dirhtml")
+    fast = build(whole_tree(tmp_path / "fast", files), tmp_path / "_fast", "dirhtml")
+    stock = build(whole_tree(tmp_path / "stock", files, STOCK), tmp_path / "_stock", "dirhtml")
     assert sidebars(pages(fast.outdir)) == sidebars(pages(stock.outdir))
 
 
@@ -274,7 +242,7 @@ def written_since(outdir: Path, src: Path, before: dict[str, int]) -> set[str]:
 
 def test_editing_a_page_rewrites_that_page_not_the_site(tmp_path):
     files = bench.handbook_sources(40)
-    src = write_tree(tmp_path / "src", files)
+    src = whole_tree(tmp_path / "src", files)
     first = build(src, tmp_path / "_build")
     before = mtimes(first.outdir, src)
     page = src / "engineering" / "topic-000" / "page-1.md"
@@ -292,7 +260,7 @@ def test_editing_a_page_rewrites_that_page_not_the_site(tmp_path):
 
 def test_a_new_title_reaches_every_pages_navigation(tmp_path):
     files = bench.handbook_sources(40)
-    src = write_tree(tmp_path / "src", files)
+    src = whole_tree(tmp_path / "src", files)
     first = build(src, tmp_path / "_build")
     before = mtimes(first.outdir, src)
     page = src / "engineering" / "topic-000" / "page-1.md"
@@ -310,10 +278,10 @@ def test_a_new_title_reaches_every_pages_navigation(tmp_path):
 
 def test_an_unsupported_furo_warns_and_furo_computes_the_navigation(tmp_path, monkeypatch):
     files = bench.handbook_sources(12)
-    expected = pages(build(write_tree(tmp_path / "stock", files, STOCK), tmp_path / "_stock").outdir)
+    expected = pages(build(whole_tree(tmp_path / "stock", files, STOCK), tmp_path / "_stock").outdir)
     monkeypatch.setattr(furo, "__version__", "2024.1.1")
     original = furo._compute_navigation_tree
-    app = build(write_tree(tmp_path / "src", files), tmp_path / "_build")
+    app = build(whole_tree(tmp_path / "src", files), tmp_path / "_build")
     warnings = app.warning.getvalue()
     assert warnings.count("[handbook.navigation]") == 1 and "Furo 2024.1.1" in warnings
     assert "handbook_fast_navigation = False" in warnings
@@ -324,7 +292,7 @@ def test_an_unsupported_furo_warns_and_furo_computes_the_navigation(tmp_path, mo
 def test_nothing_of_furos_is_touched_with_another_theme(tmp_path, monkeypatch):
     monkeypatch.setattr(furo, "__version__", "2024.1.1")  # would warn with Furo
     original = furo._compute_navigation_tree
-    app = build(write_tree(tmp_path / "src", bench.handbook_sources(12), 'html_theme = "basic"\nhtml_sidebars = {}\n'),
+    app = build(whole_tree(tmp_path / "src", bench.handbook_sources(12), 'html_theme = "basic"\nhtml_sidebars = {}\n'),
                 tmp_path / "_build")
     assert (app.outdir / "index.html").is_file()
     assert furo._compute_navigation_tree is original

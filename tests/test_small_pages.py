@@ -10,13 +10,13 @@ in ``test_small_pages_browser.py``.
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import bench
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from navigation_tree import build, corner_cases, pages, write_tree
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.osutil import relative_uri
 
@@ -24,27 +24,14 @@ from handbook.navigation import shared
 
 pytestmark = pytest.mark.slow  # real Sphinx builds
 
-REPO = Path(__file__).resolve().parent.parent
-ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 SIDEBAR = re.compile(r'<div class="sidebar-tree"[^>]*>.*?</div>', re.S)
 WHOLE = "handbook_shared_navigation = False\n"
-CONF = 'source_suffix = {".md": "markdown", ".rst": "restructuredtext"}\n'
 SCRIPTS = re.compile(r'\s*<script src="[./]*_static/handbook-(navigation|sidebar)\.js\?v=[0-9a-f]+"></script>')
 
 
 def sources() -> dict[str, str]:
-    """A generated handbook plus the cases: a page in two toctrees, captions, an external link,
-    a numbered toctree, an `.. only::` title (left to Furo), an orphan, deep nesting."""
-    files = bench.handbook_sources(60)
-    files["index.md"] += ("\n```{toctree}\n:caption: Elsewhere\n\nself\nThe example site <https://example.org>\n"
-                          "genindex\n```\n")
-    files["people/index.md"] = files["people/index.md"].replace("```{toctree}\n:maxdepth: 2\n", (
-        "```{toctree}\n:maxdepth: 2\n:numbered:\n\nconditional\ndeep/index\n"), 1)
-    files["people/conditional.rst"] = (".. only:: html\n\n   Conditional\n   ===========\n\n"
-                                       "   Details\n   -------\n\n   .. toctree::\n\n      conditional-child\n")
-    files["people/conditional-child.md"] = "# Conditional child\n\nText.\n"
-    files["operations/index.md"] = files["operations/index.md"].replace(
-        "```{toctree}\n:maxdepth: 2\n", "```{toctree}\n:maxdepth: 2\n\n../about\n", 1)  # about, twice
+    """The corner cases (navigation_tree.py) plus nesting six levels deep below People."""
+    files = corner_cases(60, "conditional\ndeep/index\n")
     path = "people/deep"
     for level in range(6):  # six levels below People, each with a sibling that has children of its own
         files[f"{path}/index.md"] = (f"# Deep {level} & more\n\n```{{toctree}}\n\nnext/index\nside/index\n```\n"
@@ -53,30 +40,6 @@ def sources() -> dict[str, str]:
         files[f"{path}/side/leaf.md"] = f"# Leaf {level}\n\nText.\n"
         path += "/next"
     return files
-
-
-def write_tree(root: Path, files: dict[str, str], conf: str = "") -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (root / "conf.py").write_text(ROOT_CONF + "\n" + CONF + conf, encoding="utf-8")
-    return root
-
-
-def build(srcdir: Path, outdir: Path, buildername: str = "html", parallel: int = 0) -> SphinxTestApp:
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=outdir, status=StringIO(),
-                        warning=StringIO(), parallel=parallel)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
-
-
-def pages(outdir: Path) -> dict[str, str]:
-    return {path.relative_to(outdir).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(Path(outdir).rglob("*.html"))}
 
 
 def sidebar(text: str) -> str:
