@@ -25,10 +25,11 @@ still freed young, the same floor takes 93 seconds with no full collection at al
 memory goes from 139 to 177 MB. The build's process gets the old thresholds back when it finishes.
 
 With ``-j 2`` Sphinx resolves the pages to write in chunks in its main process and hands each chunk
-to a worker it forks; a chunk's doctrees are all alive until the worker is done, and the worker
-starts with a copy of all of them. Sphinx sizes chunks by the square root of the site (about 70
-pages at 1,000, 160 at 5,000), so the main process grew to 977 MB at 1,000 realistic pages. Chunks
-of at most ``WRITE_CHUNK`` pages keep it to a few pages' worth, for the price of more, cheap, forks.
+to a worker it forks; Sphinx keeps a chunk's doctrees alive until its worker is done (see below),
+and the worker starts with a copy of all of them. Sphinx sizes chunks by the square root of the
+site (about 70 pages at 1,000, 160 at 5,000), so the main process grew to 977 MB at 1,000 realistic
+pages. Chunks of at most ``WRITE_CHUNK`` pages keep it to a few pages' worth, for the price of
+more, cheap, forks.
 Reading keeps Sphinx's chunks: each read chunk sends the whole environment back, so more of them
 would cost more.
 
@@ -45,7 +46,8 @@ resolves, the queue grows with the site; each collection walks it; at 5,000 page
 before the main process goes on, waiting for one to finish if need be, and, the worker being a fork
 with its own copy, drops the chunk's doctrees as soon as the worker has started. They die young, so
 the young generations' cheap collections free them, and the main process needs no full collection
-while writing: at 1,000 pages its write phase went from 57 to 40 seconds.
+while writing: at 1,000 pages its write phase went from 57 to 40 seconds, and at 5,000 pages -j 2
+went from no faster than a serial build to 1.45x faster.
 """
 
 from __future__ import annotations
