@@ -39,6 +39,18 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def build_app(srcdir: Path, builddir: Path, buildername: str = "html", parallel: int = 0) -> SphinxTestApp:
+    """One quiet build of ``srcdir`` (its messages in ``app.status`` and ``app.warning``); the app,
+    cleaned up so the next build starts clean."""
+    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=builddir, status=StringIO(), warning=StringIO(),
+                        parallel=parallel)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
 class Built:
     def __init__(self, app: SphinxTestApp, warnings: str) -> None:
         self.app = app

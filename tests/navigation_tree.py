@@ -6,14 +6,12 @@ Shared by ``test_navigation.py`` (Furo's whole tree, fast and stock) and ``test_
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 import bench
-from sphinx.testing.util import SphinxTestApp
+from conftest import ROOT_CONF
+from conftest import build_app as build  # noqa: F401  (the tests import it from here)
 
-REPO = Path(__file__).resolve().parent.parent
-ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 BOTH_SUFFIXES = 'source_suffix = {".md": "markdown", ".rst": "restructuredtext"}\n'
 
 
@@ -44,16 +42,6 @@ def write_tree(root: Path, files: dict[str, str], conf: str = "") -> Path:
         path.write_text(text, encoding="utf-8")
     (root / "conf.py").write_text(ROOT_CONF + "\n" + BOTH_SUFFIXES + conf, encoding="utf-8")
     return root
-
-
-def build(srcdir: Path, outdir: Path, buildername: str = "html", parallel: int = 0) -> SphinxTestApp:
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=outdir, status=StringIO(),
-                        warning=StringIO(), parallel=parallel)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def pages(outdir: Path) -> dict[str, str]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from bench_tree import realistic_sources
+from conftest import ROOT_CONF
+from conftest import build_app as build
 from sphinx.testing.util import SphinxTestApp
 
 from handbook import memory
@@ -14,7 +16,6 @@ from handbook import memory
 pytestmark = pytest.mark.slow  # real Sphinx builds
 
 REPO = Path(__file__).resolve().parent.parent
-ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 
 
 def test_first_pages_keeps_the_first_and_recent_pages_the_last():
@@ -29,15 +30,6 @@ def test_first_pages_keeps_the_first_and_recent_pages_the_last():
     assert recent["a"] == b"a"  # used: now the most recent
     recent["c"] = b"c"
     assert list(recent) == ["a", "c"]
-
-
-def build(src: Path, out: Path, parallel: int = 0) -> SphinxTestApp:
-    app = SphinxTestApp("html", srcdir=src, builddir=out, status=StringIO(), warning=StringIO(), parallel=parallel)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
 
 
 def realistic_tree(src: Path, size: int, monkeypatch) -> Path:

@@ -10,11 +10,11 @@ import gzip
 import json
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT_CONF, build_app
 from sphinx.testing.util import SphinxTestApp
 
 from handbook.search import pagefind_index
@@ -22,7 +22,6 @@ from handbook.search import pagefind_index
 pytestmark = pytest.mark.slow  # real Sphinx builds
 
 REPO = Path(__file__).resolve().parent.parent
-ROOT_CONF = (REPO / "tests" / "roots" / "test-records" / "conf.py").read_text(encoding="utf-8")
 
 # Japanese pages of the kind a real handbook has, for the Japanese queries.
 JAPANESE = {
@@ -50,12 +49,7 @@ def with_japanese(root: Path) -> Path:
 
 def build(srcdir: Path, outdir: Path, conf: str = "", buildername: str = "html") -> SphinxTestApp:
     (srcdir / "conf.py").write_text(ROOT_CONF + "\n" + conf, encoding="utf-8")
-    app = SphinxTestApp(buildername, srcdir=srcdir, builddir=outdir, status=StringIO(), warning=StringIO())
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app
+    return build_app(srcdir, outdir, buildername)
 
 
 def fragments(outdir: Path) -> dict[str, dict]:
