@@ -15,7 +15,6 @@ from handbook import memory
 
 pytestmark = pytest.mark.slow  # real Sphinx builds
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_first_pages_keeps_the_first_and_recent_pages_the_last():
