@@ -60,6 +60,41 @@ CODE = ("$ deploy --environment=production --owner=handbook-maintainers --timeou
 # takes two (the list and its item), so the 10th level's text is already past it.
 DEEPEST_LIST = 9
 
+# Cells of every kind (cells.py): line-level ones (text, code, links, other scripts, emoji) go
+# without Sphinx's varwidth wrapper; a list, a block and a merged cell keep it.
+CELLS = """# Cells
+
+| Plain | Code | Link | Japanese | Emoji |
+|---|---|---|---|---|
+| plain words | `inline_code` | [the code chapter](code.md) | 表の日本語 | team 👩‍💻 |
+
+```{list-table}
+:header-rows: 1
+
+* - Kind
+  - Content
+* - list cell
+  - - first item
+    - second item
+* - block cell
+  - ```text
+    block line
+    ```
+```
+
+```{eval-rst}
++----------------------+-----------+
+| merged across        | beside    |
+| two rows             +-----------+
+|                      | below     |
++----------------------+-----------+
+```
+
+Text after the cells.
+"""
+# The cells above that need the wrapper: the list, the code block, the merged cell.
+WRAPPED_CELLS = 3
+
 TREE = {
     "index.md": """
         # Scripts
@@ -75,6 +110,7 @@ TREE = {
         emoji
         lists
         tables
+        cells
         code
         ```
         """,
@@ -90,6 +126,7 @@ TREE = {
                 "Text after the lists.\n",
     "code.md": f"# Code\n\n```console\n{CODE}\n```\n",
     "tables.md": f"# Tables\n\n{table(12, 4)}\n\n{table(3, 120)}\n\nText after the tables.\n",
+    "cells.md": CELLS,
 }
 
 
@@ -240,6 +277,19 @@ def test_long_and_wide_tables_fit_the_page(scripts_pdf):
     # the long table runs over pages, with a continuation note, to its last row
     assert "continuesonnextpage" in text and plain("row 119 some_identifier_2") in text
     assert plain("Text after the tables.") in text
+
+
+def test_every_kind_of_cell_prints_and_only_blocks_keep_varwidth(scripts_pdf):
+    latex = (scripts_pdf.parent / "latex" / scripts_pdf.with_suffix(".tex").name).read_text(encoding="utf-8")
+    assert latex.count(r"\begin{varwidth}") == WRAPPED_CELLS
+    page = page_of(scripts_pdf, "Cells")
+    text = plain(text_on(scripts_pdf, page))
+    for words in ("plain words", "inline_code", "the code chapter", "表の日本語", "team", "first item",
+                  "second item", "block line", "merged across two rows", "beside", "below",
+                  "Text after the cells."):
+        assert plain(words) in text, words
+    assert "NotoSansCJKjp-Regular" in fonts_on(scripts_pdf, page)
+    assert colour_images(scripts_pdf, page) == 1
 
 
 def test_long_code_lines_wrap_between_words(scripts_pdf):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import latex
+from .cells import use_plain_cells
 from .publish import add_pdfs_to_site, find_pdfs, link_pdf
 from .sections import add_section_documents, check_choice, list_documents
 from .transforms import shape_latex_document
@@ -30,6 +31,7 @@ def setup_pdf(app: Sphinx) -> None:
     app.connect("config-inited", find_pdfs)
     app.connect("builder-inited", check_choice)
     app.connect("builder-inited", add_pdfs_to_site)
+    app.connect("builder-inited", use_plain_cells)
     app.connect("env-updated", add_section_documents)
     app.connect("build-finished", list_documents)
     app.connect("html-page-context", link_pdf)

@@ -11,6 +11,7 @@ import re
 import emoji
 from docutils import nodes
 
+from .cells import line_level_latex
 from .scripts import inside
 
 # Every sequence of two or more code points holds one of these (joiner, presentation selector,
@@ -53,7 +54,7 @@ def wrap_emoji(doctree: nodes.document) -> None:
         replacement: list[nodes.Node] = []
         for run, is_emoji in runs:
             if is_emoji:
-                replacement.append(nodes.raw("", rf"\handbookemoji{{{run}}}", format="latex"))
+                replacement.append(line_level_latex(rf"\handbookemoji{{{run}}}"))
             else:
                 replacement.append(nodes.Text(run))
         text.parent.replace(text, replacement)

@@ -16,6 +16,10 @@ STATUS_COLOURS = {
     "implemented": "0B6B54", "unknown": "57606A",
 }
 
+# The roles whose LaTeX draws a box around their text (a table cell holding one keeps Sphinx's
+# varwidth wrapper, cells.py).
+BOXED_ROLES = ("handbook-badge",)
+
 # A badge is a line's height at most: a thin padding, so it never reaches into the line below; and
 # lines inside a status box keep a little air between them whatever they hold.
 BADGE = r"""

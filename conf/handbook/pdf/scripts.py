@@ -16,6 +16,8 @@ import re
 
 from docutils import nodes
 
+from .cells import line_level_latex
+
 # Unicode blocks of each script (with its presentation forms, compatibility and fullwidth forms).
 SCRIPT_CHARACTERS = {
     "arabic": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff",
@@ -72,8 +74,7 @@ def mark_scripts(doctree: nodes.document) -> None:
         replacement: list[nodes.Node] = []
         for run, locale in runs:
             if locale:
-                replacement += [nodes.raw("", rf"\handbook{locale}{{", format="latex"),
-                                nodes.Text(run), nodes.raw("", "}", format="latex")]
+                replacement += [line_level_latex(rf"\handbook{locale}{{"), nodes.Text(run), line_level_latex("}")]
             else:
                 replacement.append(nodes.Text(run))
         text.parent.replace(text, replacement)
