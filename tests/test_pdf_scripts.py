@@ -20,6 +20,8 @@ from conftest import write_tree
 from defusedxml import ElementTree
 from pypdf import PdfReader
 
+from handbook.pdf.scripts import NOT_ASCII
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from pdf import pdf_name  # noqa: E402
@@ -95,6 +97,11 @@ Text after the cells.
 # The cells above that need the wrapper: the list, the code block, the merged cell.
 WRAPPED_CELLS = 3
 
+# Punctuation and digits inside a run of another script, which most script fonts do not have.
+PUNCTUATION = ["ไทย: ทดสอบ (1, 2) ก่อน? ครั้ง", "עברית: בדקו (3, 4) לפני? הפריסה", "هذه: فقرة (5, 6) العربية? تكتب",
+               "हिन्दी: एक (7, 8) अनुच्छेद? है", "한국어: 문단 (9, 0) 입니다? 네"]
+SHARED = ":,?0123456789"
+
 TREE = {
     "index.md": """
         # Scripts
@@ -111,6 +118,7 @@ TREE = {
         lists
         tables
         cells
+        punctuation
         code
         ```
         """,
@@ -127,6 +135,7 @@ TREE = {
     "code.md": f"# Code\n\n```console\n{CODE}\n```\n",
     "tables.md": f"# Tables\n\n{table(12, 4)}\n\n{table(3, 120)}\n\nText after the tables.\n",
     "cells.md": CELLS,
+    "punctuation.md": "# Punctuation\n\n" + "\n\n".join(PUNCTUATION) + "\n",
 }
 
 
@@ -290,6 +299,19 @@ def test_every_kind_of_cell_prints_and_only_blocks_keep_varwidth(scripts_pdf):
         assert plain(words) in text, words
     assert "NotoSansCJKjp-Regular" in fonts_on(scripts_pdf, page)
     assert colour_images(scripts_pdf, page) == 1
+
+
+def test_punctuation_inside_another_script_is_printed(scripts_pdf):
+    """Each colon, comma, digit, bracket and question mark between two words of a script is on the
+    page (a bracket in right-to-left text may come out mirrored, and the CJK face's own colon is
+    the fullwidth one), and LuaLaTeX dropped no glyph."""
+    page = unicodedata.normalize("NFKC", text_on(scripts_pdf, page_of(scripts_pdf, "Punctuation")))
+    printed = "".join(line for line in page.splitlines() if NOT_ASCII.search(line))  # not the page number
+    written = "".join(PUNCTUATION)
+    for character in SHARED:
+        assert printed.count(character) == written.count(character), character
+    assert printed.count("(") + printed.count(")") == written.count("(") + written.count(")")
+    assert "Missing character" not in log_of(scripts_pdf)
 
 
 def test_long_code_lines_wrap_between_words(scripts_pdf):

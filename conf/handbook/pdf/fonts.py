@@ -7,6 +7,11 @@ joins Arabic letters, forms Devanagari conjuncts and places Thai vowel marks (CJ
 Chinese and Korean lines may break between characters, Thai lines at its word-break patterns
 (Debian's texlive-lang-other).
 
+The script fonts draw their own letters and little else: Noto Serif Thai and Hebrew have no colon,
+comma, digit or bracket, Noto Naskh Arabic no bracket or question mark. The punctuation and digits
+between two words of a script are part of its run (scripts.py), so that right-to-left text keeps
+its order; each script font therefore falls back to the Latin face of its family, then DejaVu Sans.
+
 Code blocks are highlighted from their source, so nothing marks the scripts in them: the code
 font's fallback chain hands any character DejaVu Sans Mono lacks to the CJK face, then to the
 colour-emoji font and DejaVu Sans.
@@ -72,6 +77,18 @@ LATIN = r"""
   "NotoColorEmoji:mode=harf;",
   "DejaVuSans:mode=harf;",
 })}
+\directlua{luaotfload.add_fallback("handbookrmscripts", {
+  "TeXGyrePagella-Regular:mode=harf;",
+  "DejaVuSans:mode=harf;",
+})}
+\directlua{luaotfload.add_fallback("handbooksfscripts", {
+  "TeXGyreHeros-Regular:mode=harf;",
+  "DejaVuSans:mode=harf;",
+})}
+\directlua{luaotfload.add_fallback("handbookttscripts", {
+  "DejaVuSansMono:mode=harf;",
+  "DejaVuSans:mode=harf;",
+})}
 \babelfont{rm}[
   Extension=.otf, UprightFont=*-regular, BoldFont=*-bold, ItalicFont=*-italic,
   BoldItalicFont=*-bolditalic, RawFeature={fallback=handbookfallback}]{texgyrepagella}
@@ -100,7 +117,8 @@ def font_setup() -> str:
     for system in WRITING_SYSTEMS:
         lines.append(rf"\babelprovide[import]{{{system.locale}}}")
         for family, name in (("rm", system.serif), ("sf", system.sans), ("tt", system.mono)):
-            lines.append(rf"\babelfont[{system.locale}]{{{family}}}[{system.options}]{{{name}}}")
+            options = f"{system.options}, RawFeature={{fallback=handbook{family}scripts}}"
+            lines.append(rf"\babelfont[{system.locale}]{{{family}}}[{options}]{{{name}}}")
         # \handbookjapanese{...}: scripts.py's mark. Robust, and with the language in its name, so
         # neither \MakeUppercase nor a table of contents can change the language.
         lines.append(rf"\DeclareRobustCommand{{\handbook{system.locale}}}[1]{{\foreignlanguage{{{system.locale}}}{{#1}}}}")
