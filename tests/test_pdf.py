@@ -6,6 +6,7 @@ import html
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -415,3 +416,45 @@ def test_in_stages_as_ci_runs_it_each_document_on_its_own(tmp_path):
         written.write_text(content[:len(content) // 2].rstrip("}\n"), encoding="utf-8")
     again = make("pdf", "STAGE=typeset", f"DOCUMENT={stem}-beta.tex", *(f"{key}={value}" for key, value in tree.items()))
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def counting_lualatex(folder: Path) -> Path:
+    """A ``lualatex`` first on the PATH that notes each run in ``runs`` and hands over to the real one."""
+    folder.mkdir()
+    shim = folder / "lualatex"
+    shim.write_text(f'#!/bin/sh\necho run >> "{folder / "runs"}"\nexec {shutil.which("lualatex")} "$@"\n',
+                    encoding="utf-8")
+    shim.chmod(0o755)
+    return folder
+
+
+LAST_PAGE_MARK = "```{raw} latex\n\\AddToHook{shipout/lastpage}{\\put(100,-100){LASTPAGEMARK}}\n```\n"
+
+
+@pytest.mark.parametrize("uses_page_total", [False, True])
+def test_two_lualatex_runs_unless_a_page_needs_the_page_total(tmp_path, uses_page_total):
+    """A fresh PDF takes two LuaLaTeX runs, not latexmk's three (the third was only for the page
+    total, which changes when the contents are added), and is byte for byte the three-run PDF. A
+    page that does use the total (here LaTeX's last-page hook) gets the third run."""
+    source = write_tree(tmp_path / "src", {
+        "index.md": "# Book\n\n```{toctree}\nfirst\n```\n",
+        "first.md": "# First page\n\nText. See [the book](index.md).\n\n" + (LAST_PAGE_MARK if uses_page_total else "")
+                    + "".join(f"\n## Section {number}\n\nText.\n" for number in range(80)),  # contents of 2 pages
+    })
+    shims = counting_lualatex(tmp_path / "bin")
+    env = {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}", "SOURCE_DATE_EPOCH": "1767225600"}
+    result = run_pdf(tmp_path / "build", source, env, conf=source)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = (shims / "runs").read_text(encoding="utf-8").count("run")
+    assert runs == (3 if uses_page_total else 2)
+
+    # latexmk left to itself on the same LaTeX: its own number of runs, the same PDF
+    latex = tmp_path / "build" / "pdf" / "latex"
+    stem = Path(PDF_NAME).stem
+    for suffix in (".aux", ".toc", ".out", ".fdb_latexmk", ".fls", ".log", ".pdf"):
+        (latex / f"{stem}{suffix}").unlink(missing_ok=True)
+    subprocess.run(["latexmk", "-lualatex", "-interaction=nonstopmode", "-halt-on-error", f"{stem}.tex"],
+                   cwd=latex, capture_output=True, check=True, env={**os.environ, **env, "FORCE_SOURCE_DATE": "1"})
+    assert (latex / f"{stem}.pdf").read_bytes() == (tmp_path / "build" / "pdf" / PDF_NAME).read_bytes()
+    last_page = subprocess.run(["pdftotext", str(latex / f"{stem}.pdf"), "-"], capture_output=True, text=True).stdout
+    assert ("LASTPAGEMARK" in last_page) == uses_page_total
