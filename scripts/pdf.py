@@ -70,6 +70,49 @@ def page_of_tex_line(tex: str, line: int) -> str | None:
     return labels[-1] if labels else None
 
 
+# LuaTeX's note of a character that no font in its font's fallback chain has (fonts.py): the
+# character is left out of the PDF, and only the log says so.
+MISSING_CHARACTER = re.compile(r"^Missing character: There is no (?P<character>.+?) \(U\+(?P<code>[0-9A-F]{4,6})\) "
+                               r"in font (?P<font>[^:;!\n]+)", re.M)
+# A character's places in the sources listed in full; beyond this many, how many more.
+PLACES_LISTED = 5
+
+
+def missing_characters(latex_dir: Path, tex_name: str, source: Path) -> list[str]:
+    """A warning for each character the PDF left out for want of a glyph, naming the source lines
+    that hold it (the lines of the pages whose LaTeX holds it)."""
+    fonts: dict[str, set[str]] = {}
+    for found in MISSING_CHARACTER.finditer(log_of(latex_dir, tex_name)):
+        fonts.setdefault(chr(int(found["code"], 16)), set()).add(found["font"].strip("[] "))
+    if not fonts:
+        return []
+    tex = (latex_dir / tex_name).read_text(encoding="utf-8", errors="replace")
+    starts = list(PAGE_LABEL.finditer(tex))
+    pages = {start["docname"]: tex[start.end():end.start() if end else len(tex)]
+             for start, end in zip(starts, [*starts[1:], None], strict=True)}
+    warnings = []
+    for character, names in sorted(fonts.items()):
+        places = [place for docname, text in pages.items() if character in text
+                  for place in lines_with(source, docname, character)]
+        where = ", ".join(places[:PLACES_LISTED]) + (f" and {len(places) - PLACES_LISTED} more"
+                                                     if len(places) > PLACES_LISTED else "")
+        tried = f"{', '.join(sorted(names))} and {'its' if len(names) == 1 else 'their'} fallbacks"
+        warnings.append(f"{where or tex_name}: no font of the PDF has {character!r} (U+{ord(character):04X}), so "
+                        f"the PDF leaves it out (fonts tried: {tried})")
+    return warnings
+
+
+def lines_with(source: Path, docname: str, character: str) -> list[str]:
+    """``file:line`` of each line of a page's source that holds ``character``."""
+    path = source / f"{docname}.md"
+    if not path.is_file():
+        path = next(iter(sorted(source.glob(f"{docname}.*"))), path)
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [f"{path}:{number}" for number, line in enumerate(lines, 1) if character in line]
+
+
 def explain_latex_failure(latex_dir: Path, tex_name: str, source: Path, output: str) -> str:
     log_path = latex_dir / Path(tex_name).with_suffix(".log")
     log = log_of(latex_dir, tex_name)
@@ -157,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         if seconds is None:
             failed = True
             continue
+        for warning in missing_characters(latex_dir, tex_name, args.source):
+            print(f"make pdf: warning: {warning}", file=sys.stderr)
         target = outdir / Path(tex_name).with_suffix(".pdf")
         if tex_name == main_tex and args.stage == "all":
             print(f"make pdf: wrote {target} ({target.stat().st_size // 1024} KiB) in "

@@ -458,3 +458,22 @@ def test_two_lualatex_runs_unless_a_page_needs_the_page_total(tmp_path, uses_pag
     assert (latex / f"{stem}.pdf").read_bytes() == (tmp_path / "build" / "pdf" / PDF_NAME).read_bytes()
     last_page = subprocess.run(["pdftotext", str(latex / f"{stem}.pdf"), "-"], capture_output=True, text=True).stdout
     assert ("LASTPAGEMARK" in last_page) == uses_page_total
+
+
+def test_a_character_no_font_has_is_named_with_its_line(tmp_path):
+    """A script the PDF has no font for (Tibetan) cannot print: the PDF is still written, and make
+    pdf names the character and each source line holding it, once per character."""
+    source = write_tree(tmp_path / "src", {
+        "index.md": "# Book\n\n```{toctree}\nprayer\n```\n",
+        "prayer.md": "# Prayer flags\n\nPrinted in Latin letters, and in Tibetan: ཀ ཁ.\n\nAgain ཀ.\n",
+    })
+    result = run_pdf(tmp_path / "build", source, conf=source)
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("make pdf: warning:")]
+    page = source / "prayer.md"
+    assert warnings == [
+        f"make pdf: warning: {page}:3, {page}:5: no font of the PDF has 'ཀ' (U+0F40), so the PDF leaves it out "
+        "(fonts tried: texgyrepagella-regular.otf and its fallbacks)",
+        f"make pdf: warning: {page}:3: no font of the PDF has 'ཁ' (U+0F41), so the PDF leaves it out "
+        "(fonts tried: texgyrepagella-regular.otf and its fallbacks)"], result.stderr
+    assert (tmp_path / "build" / "pdf" / PDF_NAME).is_file()
