@@ -92,10 +92,16 @@ CELLS = """# Cells
 +----------------------+-----------+
 ```
 
+{long_cells}
+
 Text after the cells.
 """
-# The cells above that need the wrapper: the list, the code block, the merged cell.
-WRAPPED_CELLS = 3
+# A long table: Sphinx gives it "l" columns, where only the wrapper makes a cell's text wrap.
+LONG_CELLS = "| Step | What to do |\n|---|---|\n" + "".join(
+    f"| {row} | {'check the deployment dashboard before and after the change ' * 3} |\n" for row in range(35))
+# The cells above that need the wrapper: the list, the code block, the merged cell, and the long
+# table's (two cells a row: the header, written twice for its first and later pages, and 35 rows).
+WRAPPED_CELLS = 3 + 2 * (2 + 35)
 
 # Punctuation and digits inside a run of another script, which most script fonts do not have.
 PUNCTUATION = ["ไทย: ทดสอบ (1, 2) ก่อน? ครั้ง", "עברית: בדקו (3, 4) לפני? הפריסה", "هذه: فقرة (5, 6) العربية? تكتب",
@@ -134,7 +140,7 @@ TREE = {
                 "Text after the lists.\n",
     "code.md": f"# Code\n\n```console\n{CODE}\n```\n",
     "tables.md": f"# Tables\n\n{table(12, 4)}\n\n{table(3, 120)}\n\nText after the tables.\n",
-    "cells.md": CELLS,
+    "cells.md": CELLS.replace("{long_cells}", LONG_CELLS),
     "punctuation.md": "# Punctuation\n\n" + "\n\n".join(PUNCTUATION) + "\n",
 }
 
@@ -290,9 +296,12 @@ def test_long_and_wide_tables_fit_the_page(scripts_pdf):
 
 def test_every_kind_of_cell_prints_and_only_blocks_keep_varwidth(scripts_pdf):
     latex = (scripts_pdf.parent / "latex" / scripts_pdf.with_suffix(".tex").name).read_text(encoding="utf-8")
-    assert latex.count(r"\begin{varwidth}") == WRAPPED_CELLS
+    cells = latex.split(r"\label{\detokenize{cells::doc}}")[1].split("::doc}}")[0]
+    assert cells.count(r"\begin{varwidth}") == WRAPPED_CELLS
+    overfull = re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)", log_of(scripts_pdf))
+    assert not [points for points in overfull if float(points) > 5], overfull  # every long cell wraps
     page = page_of(scripts_pdf, "Cells")
-    text = plain(text_on(scripts_pdf, page))
+    text = plain("".join(text_on(scripts_pdf, number) for number in range(page, page_of(scripts_pdf, "Punctuation"))))
     for words in ("plain words", "inline_code", "the code chapter", "表の日本語", "team", "first item",
                   "second item", "block line", "merged across two rows", "beside", "below",
                   "Text after the cells."):

@@ -5,8 +5,10 @@ cell can take part in tabulary's choice of column widths. For a cell of plain te
 only costs: varwidth sets the cell in a box and then takes the box apart line by line to measure
 it, and tabulary sets every cell more than once. In a handbook with a table on most pages, that
 was half of LuaLaTeX's time (ADR-0008), and the pages came out the same without it. A paragraph of
-text is what tabulary measures natively (its "T" columns), so such a cell goes without the wrapper.
-A cell with anything else (a list, a block, a merged cell, a badge, an image) keeps it.
+text is what tabulary measures natively (its "T" columns), and what Sphinx's fixed-width columns
+set as a paragraph, so in such tables such a cell goes without the wrapper. A cell with anything
+else (a list, a block, a merged cell, a badge, an image) keeps it, and so does every cell of a
+table whose columns are Sphinx's ``l`` ones, where the wrapper is what makes the text wrap.
 """
 
 from __future__ import annotations
@@ -60,6 +62,24 @@ def plain_cell(entry: nodes.entry) -> bool:
             and all(line_level(node) for node in paragraph.findall(include_self=False)))
 
 
+class PlainCellWrapper(str):
+    """The start or end of the varwidth wrapper of a plain cell: written as it is unless the table's
+    columns turn out to set paragraphs (``paragraph_columns``), then left out."""
+
+    __slots__ = ()
+
+
+def paragraph_columns(table: Any) -> bool:
+    """Whether a table's columns set a cell as a paragraph of their width: tabulary's ``T`` columns,
+    or Sphinx's ``\\X`` ones. Its ``l`` columns (a long table or one with code, when no widths are
+    given) set a cell on one line and only the wrapper makes its text wrap; a writer's own column
+    spec (``tabularcolumns``) may be anything."""
+    if table.colspec:
+        return False
+    spec = table.get_colspec()
+    return "T" in spec or r"\X{" in spec
+
+
 def without_varwidth_for_plain_cells(base: type[Any]) -> type[Any]:
     """``base`` (Sphinx's LaTeX translator, or what another extension made of it) writing plain cells
     without the varwidth wrapper."""
@@ -69,16 +89,22 @@ def without_varwidth_for_plain_cells(base: type[Any]) -> type[Any]:
             super().visit_entry(node)
             if not plain_cell(node):
                 return
-            # Sphinx has written the wrapper's start to the row and put its end on the context
-            # stack; the cell's text goes to a body of its own, so both are still where it left them.
-            # (followed at most by a heading cell's font switch).
+            # Sphinx has written the wrapper's start to the row (followed at most by a heading cell's
+            # font switch) and put its end on the context stack; the cell's text goes to a body of
+            # its own. The column type is known only once the whole table is read (depart_table).
             row = self.bodystack[-1]
             start = next((index for index in (-1, -2) if len(row) >= -index
                           and row[index].startswith(VARWIDTH_START)), None)
             if start is None or self.context[-1] != VARWIDTH_END:
                 return  # not the mark-up this was written against: leave the cell as Sphinx wrote it
-            del row[start]
-            self.context[-1] = ""
+            row[start] = PlainCellWrapper(row[start])
+            self.context[-1] = PlainCellWrapper(self.context[-1])
+
+        def depart_table(self, node: nodes.table) -> None:
+            if self.table is not None and paragraph_columns(self.table):
+                for part in (self.table.header, self.table.body):
+                    part[:] = ["" if isinstance(item, PlainCellWrapper) else item for item in part]
+            super().depart_table(node)
 
     PlainCellTranslator.__name__ = f"PlainCell{base.__name__}"
     return PlainCellTranslator
