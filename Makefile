@@ -86,9 +86,10 @@ $(AXE_STAMP): tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
-bench: $(ENV_STAMP) ## Realistic handbook (PAGES=1000,5000; ROUNDS=3, fastest kept; TREE=synthetic; QUICK=1) vs floor and stock; $(BUILDDIR)/bench
+bench: $(ENV_STAMP) ## Realistic handbook (PAGES=1000,5000; ROUNDS=3, fastest kept; PDF_PAGES=300 its PDF; TREE=synthetic; QUICK=1) vs floor and stock; $(BUILDDIR)/bench
 	$(BIN)/python scripts/bench.py --builddir "$(BUILDDIR)/bench" \
 		$(if $(PAGES),--pages $(call shell_quote,PAGES)) $(if $(QUICK),--quick) \
+		$(if $(PDF_PAGES),--pdf-pages $(call shell_quote,PDF_PAGES)) \
 		$(if $(TREE),--tree $(call shell_quote,TREE)) $(if $(STOCK_LIMIT),--stock-limit $(call shell_quote,STOCK_LIMIT)) \
 		$(if $(ROUNDS),--rounds $(call shell_quote,ROUNDS))
 

@@ -16,8 +16,9 @@ ordinary page's body, one record's body (at most 1.5x the page edit, writing tha
 and a navigation change (no more than writing every page); see ``bench_incremental``.
 
 Every page's navigation (Furo's ``.sidebar-tree``) must be the same in both builds, or the bench
-fails. It also times ``make pdf`` on the real handbook when the Makefile has that target. Results
-go to the terminal and to ``<builddir>/results.json``.
+fails. It also times ``make pdf`` on the real handbook when the Makefile has that target, and with
+``--pdf-pages`` the whole PDF of realistic trees beside stock Sphinx's ``latexpdf``. Results go to
+the terminal and to ``<builddir>/results.json``.
 """
 
 from __future__ import annotations
@@ -697,6 +698,68 @@ def bench_realistic(pages: int, root: Path, stock_limit: int = STOCK_LIMIT, roun
     return result
 
 
+def latex_error(folder: Path) -> str:
+    """The first LaTeX error in a build folder's logs, for a failed PDF build's row."""
+    for log in sorted(folder.rglob("*.log")):
+        found = re.search(r"^! (.+)$", log.read_text(encoding="utf-8", errors="replace"), re.M)
+        if found:
+            return found.group(1).strip()
+    return ""
+
+
+def missing_characters(folder: Path) -> int:
+    """How many characters LuaTeX left out of a PDF for want of a glyph (its log's notes)."""
+    return sum(log.read_text(encoding="utf-8", errors="replace").count("Missing character: There is no")
+               for log in folder.rglob("*.log") if log.parent.name == "latex")
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(found.group(1)) if found else 0
+
+
+# Sphinx's LuaLaTeX default is GNU FreeFont, which Debian's TeX Live does not bring: stock gets the
+# handbook's Latin faces instead, so it fails (or not) on the content, not on a font it cannot find.
+STOCK_PDF_FONTS = """
+latex_elements = {"fontpkg": r"\\setmainfont{TeX Gyre Pagella}\\setsansfont{TeX Gyre Heros}\\setmonofont{DejaVu Sans Mono}"}
+"""
+
+
+def bench_realistic_pdf(pages: int, root: Path) -> dict:
+    """The whole PDF of a realistic tree: `make pdf`'s route, then stock Sphinx's own (`sphinx-build -M
+    latexpdf` with MyST and the handbook's settings, LuaLaTeX included, but not its extension). Each
+    with what LuaTeX left out for want of a glyph: a PDF that builds can still have lost text."""
+    from bench_tree import realistic_sources
+
+    shutil.rmtree(root, ignore_errors=True)
+    print(f"\n== PDF of the realistic tree, {pages} pages ==", flush=True)
+    result: dict = {"pages": pages}
+    source = write_sources(root / "handbook" / "src", realistic_sources(pages))
+    stock_src = write_sources(root / "stock" / "src", realistic_sources(pages, stock=True))
+    stock_conf = root / "stock" / "conf"
+    stock_conf.mkdir(parents=True, exist_ok=True)
+    (stock_conf / "conf.py").write_text(STOCK_CONF.format(conf=str(CONF / "conf.py")) + STOCK_PDF_FONTS, encoding="utf-8")
+    for name, command, pdf in (
+            ("handbook", [sys.executable, str(REPO / "scripts" / "pdf.py"), "--source", str(source), "--conf", str(CONF),
+                          "--builddir", str(root / "handbook")], root / "handbook" / "pdf" / "mbodi-handbook.pdf"),
+            ("stock", [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(stock_src), str(root / "stock" / "out"),
+                       "-c", str(stock_conf), "-q"], root / "stock" / "out" / "latex" / "mbodi-handbook.pdf")):
+        print(f"  {name} ...", end=" ", flush=True)
+        done = run(command, root / f"{name}.log")
+        figures = {**asdict(done), "pdf_pages": pdf_pages(pdf) if done.returncode == 0 and pdf.is_file() else 0,
+                   "missing_characters": missing_characters(root / name)}
+        if done.returncode:
+            figures["error"] = latex_error(root / name) or "see the log"
+        result[name] = figures
+        print(f"{done.seconds:.1f} s ({done.cpu_seconds:.0f} s CPU), {done.peak_rss_mb:.0f} MB, "
+              + (f"{figures['pdf_pages']} PDF pages, {figures['missing_characters']} characters left out"
+                 if not done.returncode else f"FAILED: {figures['error']}"), flush=True)
+    if not result["stock"]["returncode"] and not result["handbook"]["returncode"]:
+        result["stock_over_handbook"] = round(result["stock"]["seconds"] / result["handbook"]["seconds"], 2)
+    return result
+
+
 def realistic_table(sizes: list[dict]) -> str:
     head = ("pages", "build", "make html", "peak RSS", "-j 2", "-j 2 peak, all processes (shared once)", "floor (dummy)",
             "html/floor", "site",
@@ -775,20 +838,37 @@ def table(sizes: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main_realistic(sizes: list[int], builddir: Path, stock_limit: int, quick: bool, rounds: int = 1) -> int:
+def pdf_table(result: dict) -> str:
+    rows = ["| pages | build | time | CPU | peak memory | PDF |", "|---|---|---|---|---|---|"]
+    for name in ("handbook", "stock"):
+        done = result[name]
+        outcome = (f"{done['pdf_pages']} pages, {done['missing_characters']} characters left out" if not done["returncode"]
+                   else f"fails: {done['error']}")
+        rows.append(f"| {result['pages']} | {name} | {done['seconds']:.0f} s | {done['cpu_seconds']:.0f} s | "
+                    f"{done['peak_rss_mb']:.0f} MB | {outcome} |")
+    return "\n".join(rows)
+
+
+def main_realistic(sizes: list[int], builddir: Path, stock_limit: int, quick: bool, rounds: int = 1,
+                   pdf_sizes: tuple[int, ...] = ()) -> int:
     print("Realistic tree (scripts/bench_tree.py). Floor: the same tree read and resolved by the dummy builder. "
           f"Stock (Sphinx + MyST + Furo, Sphinx's search) up to {stock_limit} pages.")
     results: dict = {"machine": machine(), "tree": "realistic", "rounds": rounds, "sizes": []}
     for pages in sizes:
         results["sizes"].append(bench_realistic(pages, builddir / f"realistic-{pages}", stock_limit, rounds))
         (builddir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results["pdf"] = [bench_realistic_pdf(pages, builddir / f"realistic-pdf-{pages}") for pages in pdf_sizes]
     results["incremental"] = bench_incremental(builddir / "incremental", QUICK_RECORDS if quick else RECORDS)
     (builddir / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print("\n" + realistic_table(results["sizes"]))
+    for pdf in results["pdf"]:
+        print("\n" + pdf_table(pdf))
     print(f"results: {builddir / 'results.json'}")
     failures = [size for size in results["sizes"] if "error" in size or size.get("j2_differs")]
+    failures += [pdf for pdf in results["pdf"] if pdf["handbook"]["returncode"]]
     for size in failures:
-        print(f"FAILED at {size['pages']} pages: {size.get('error') or 'the -j 2 output differs'}", file=sys.stderr)
+        print(f"FAILED at {size['pages']} pages: {size.get('error') or 'the -j 2 output differs'}"
+              + (" (the PDF)" if "handbook" in size and "pdf_pages" in size["handbook"] else ""), file=sys.stderr)
     if "error" in results["incremental"]:
         print(f"FAILED incremental builds: {results['incremental']['error']}", file=sys.stderr)
     return 1 if failures or "error" in results["incremental"] else 0
@@ -803,6 +883,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="realistic (bench_tree.py; default 1000 pages) or the synthetic tree of 100/400/1000")
     parser.add_argument("--stock-limit", type=int, default=STOCK_LIMIT,
                         help=f"largest realistic tree stock Furo is built for (default {STOCK_LIMIT})")
+    parser.add_argument("--pdf-pages", default="",
+                        help="also the whole PDF of realistic trees of these sizes, comma-separated, beside stock "
+                             "Sphinx's latexpdf (needs TeX Live)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="builds of each kind per size, taking turns; each figure is the fastest (default 1)")
     options = parser.parse_args(argv)
@@ -824,7 +907,13 @@ def main(argv: list[str] | None = None) -> int:
     builddir = options.builddir.resolve()
     builddir.mkdir(parents=True, exist_ok=True)
     if options.tree == "realistic":
-        return main_realistic(sizes, builddir, options.stock_limit, options.quick, options.rounds)
+        try:
+            pdf_sizes = tuple(int(word) for word in options.pdf_pages.replace(" ", "").split(",") if word)
+        except ValueError:
+            parser.error(f"--pdf-pages takes numbers separated by commas, not {options.pdf_pages!r}")
+        if pdf_sizes and min(pdf_sizes) < 12:
+            parser.error("--pdf-pages: each size must be at least 12")
+        return main_realistic(sizes, builddir, options.stock_limit, options.quick, options.rounds, pdf_sizes)
 
     print("Stock: myst_parser + furo + sphinx_design + sphinx_copybutton with the handbook's settings; its tree "
           "is the same but leaves out the handbook-only directives ({adr-status}, {adr-index}).")
