@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from .translators import derive_translator
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 CODE_BLOCK = '<div class="highlight"><pre>'
 FOCUSABLE_CODE_BLOCK = '<div class="highlight"><pre tabindex="0">'
@@ -42,14 +43,7 @@ def focusable(base: type) -> type:
 
 def use_focusable_translator(app: Sphinx) -> None:
     """``builder-inited``: HTML builders write code blocks with a tabindex."""
-    builder: Builder = app.builder
-    if builder.format != "html":
-        return
-    base = builder.get_translator_class()
-    if not getattr(base, "_handbook_focusable", False):
-        translator = focusable(base)
-        translator._handbook_focusable = True  # type: ignore[attr-defined]
-        app.set_translator(builder.name, translator, override=True)
+    derive_translator(app, "html", "_handbook_focusable", focusable)
 
 
 def setup_focus(app: Sphinx) -> None:

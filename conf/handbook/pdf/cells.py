@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 
+from ..translators import derive_translator
 from .latex import BOXED_ROLES
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
 # Marks LaTeX that stays within a line (the script and emoji switches of scripts.py and emoji.py).
 LINE_LEVEL = "handbook_line_level"
@@ -112,11 +112,4 @@ def without_varwidth_for_plain_cells(base: type[Any]) -> type[Any]:
 
 def use_plain_cells(app: Sphinx) -> None:
     """``builder-inited``: the LaTeX builder writes plain cells without varwidth."""
-    builder: Builder = app.builder
-    if builder.format != "latex":
-        return
-    base = builder.get_translator_class()
-    if not getattr(base, "_handbook_plain_cells", False):
-        translator = without_varwidth_for_plain_cells(base)
-        translator._handbook_plain_cells = True
-        app.set_translator(builder.name, translator, override=True)
+    derive_translator(app, "latex", "_handbook_plain_cells", without_varwidth_for_plain_cells)

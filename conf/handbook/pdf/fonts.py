@@ -67,29 +67,18 @@ FONT_FILES = {
     "fonts-dejavu-core": ["/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"],
 }
 
-LATIN = r"""
-\directlua{luaotfload.add_fallback("handbookfallback", {
-  "NotoColorEmoji:mode=harf;",
-  "DejaVuSans:mode=harf;",
-})}
-\directlua{luaotfload.add_fallback("handbookcodefallback", {
-  "NotoSansCJKjp-Regular:mode=node;",
-  "NotoColorEmoji:mode=harf;",
-  "DejaVuSans:mode=harf;",
-})}
-\directlua{luaotfload.add_fallback("handbookrmscripts", {
-  "TeXGyrePagella-Regular:mode=harf;",
-  "DejaVuSans:mode=harf;",
-})}
-\directlua{luaotfload.add_fallback("handbooksfscripts", {
-  "TeXGyreHeros-Regular:mode=harf;",
-  "DejaVuSans:mode=harf;",
-})}
-\directlua{luaotfload.add_fallback("handbookttscripts", {
-  "DejaVuSansMono:mode=harf;",
-  "DejaVuSans:mode=harf;",
-})}
-\babelfont{rm}[
+# luaotfload's fallback chains: where a character a font lacks is looked for, in turn. The Latin
+# faces hand emoji and symbols on; code also hands on CJK (its text is not marked with a language);
+# a script font hands on to the Latin face of its own family (the module's docstring says why).
+FALLBACKS = {
+    "handbookfallback": ["NotoColorEmoji:mode=harf;", "DejaVuSans:mode=harf;"],
+    "handbookcodefallback": ["NotoSansCJKjp-Regular:mode=node;", "NotoColorEmoji:mode=harf;", "DejaVuSans:mode=harf;"],
+    "handbookrmscripts": ["TeXGyrePagella-Regular:mode=harf;", "DejaVuSans:mode=harf;"],
+    "handbooksfscripts": ["TeXGyreHeros-Regular:mode=harf;", "DejaVuSans:mode=harf;"],
+    "handbookttscripts": ["DejaVuSansMono:mode=harf;", "DejaVuSans:mode=harf;"],
+}
+
+LATIN = r"""\babelfont{rm}[
   Extension=.otf, UprightFont=*-regular, BoldFont=*-bold, ItalicFont=*-italic,
   BoldItalicFont=*-bolditalic, RawFeature={fallback=handbookfallback}]{texgyrepagella}
 \babelfont{sf}[
@@ -111,9 +100,14 @@ def babel_package() -> str:
     return r"\usepackage[bidi=basic]{babel}"
 
 
+def fallback_chains() -> str:
+    return "".join(rf'\directlua{{luaotfload.add_fallback("{name}", {{' + "\n"
+                   + "".join(f'  "{font}",\n' for font in fonts) + "})}\n" for name, fonts in FALLBACKS.items())
+
+
 def font_setup() -> str:
     """The ``fontpkg`` key: Latin fonts, a babel language and three fonts per other script, emoji."""
-    lines = [LATIN]
+    lines = ["\n" + fallback_chains() + LATIN]
     for system in WRITING_SYSTEMS:
         lines.append(rf"\babelprovide[import]{{{system.locale}}}")
         for family, name in (("rm", system.serif), ("sf", system.sans), ("tt", system.mono)):
