@@ -700,16 +700,21 @@ def bench_realistic(pages: int, root: Path, stock_limit: int = STOCK_LIMIT, roun
 
 def latex_error(folder: Path) -> str:
     """The first LaTeX error in a build folder's logs, for a failed PDF build's row."""
+    from pdf import LATEX_ERROR
+
     for log in sorted(folder.rglob("*.log")):
-        found = re.search(r"^! (.+)$", log.read_text(encoding="utf-8", errors="replace"), re.M)
+        found = LATEX_ERROR.search(log.read_text(encoding="utf-8", errors="replace"))
         if found:
-            return found.group(1).strip()
+            return found["message"].strip()
     return ""
 
 
 def missing_characters(folder: Path) -> int:
-    """How many characters LuaTeX left out of a PDF for want of a glyph (its log's notes)."""
-    return sum(log.read_text(encoding="utf-8", errors="replace").count("Missing character: There is no")
+    """How many characters LuaTeX left out of a PDF for want of a glyph (its log's notes, as make pdf
+    reads them)."""
+    from pdf import MISSING_CHARACTER
+
+    return sum(len(MISSING_CHARACTER.findall(log.read_text(encoding="utf-8", errors="replace")))
                for log in folder.rglob("*.log") if log.parent.name == "latex")
 
 
